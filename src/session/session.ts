@@ -1,0 +1,44 @@
+import { join } from 'node:path';
+
+/**
+ * The state one engine shares with the libraries its magics call: the project folder (where .datakernel/
+ * lives) and lazily created services (the DuckDB instance, connections, catalog, model registry, servers).
+ * Libraries own their services through `service(key, create)` so the session never imports them.
+ */
+export class Session {
+  private readonly services = new Map<string, unknown>();
+  private readonly closers: Array<() => Promise<void> | void> = [];
+
+  constructor(
+    /** Folder whose .datakernel/ holds the catalog, models and history. @default process.cwd() */
+    readonly projectDir: string = process.cwd(),
+  ) {}
+
+  /** The project's state folder, .datakernel/ under the project folder. */
+  get stateDir(): string {
+    return join(this.projectDir, '.datakernel');
+  }
+
+  /** The service stored under `key`, created by `create` on first use; `close` runs at shutdown. */
+  service<T>(key: string, create: () => T, close?: (value: T) => Promise<void> | void): T {
+    if (!this.services.has(key)) {
+      const value = create();
+      this.services.set(key, value);
+      if (close) this.closers.push(() => close(value));
+    }
+    return this.services.get(key) as T;
+  }
+
+  /** Closes services in reverse order of creation; one failing does not stop the others. */
+  async close(): Promise<void> {
+    for (const closeOne of this.closers.reverse()) {
+      try {
+        await closeOne();
+      } catch {
+        // Shutdown goes on: a service that cannot close cleanly must not keep the others open.
+      }
+    }
+    this.closers.length = 0;
+    this.services.clear();
+  }
+}
