@@ -1,0 +1,69 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Message } from './message.js';
+
+const DELIMITER = Buffer.from('<IDS|MSG>');
+
+/** Signs messages with the connection file's key (HMAC-SHA256); an empty key means no signing. */
+export class Signer {
+  private readonly key: Buffer;
+  constructor(
+    key: string,
+    readonly scheme = 'hmac-sha256',
+  ) {
+    if (scheme !== 'hmac-sha256' && key) throw new Error(`Unsupported signature scheme ${scheme}; datakernel signs with hmac-sha256.`);
+    this.key = Buffer.from(key, 'utf8');
+  }
+  sign(parts: Buffer[]): string {
+    if (this.key.length === 0) return '';
+    const hmac = createHmac('sha256', this.key);
+    for (const part of parts) hmac.update(part);
+    return hmac.digest('hex');
+  }
+  verify(signature: Buffer, parts: Buffer[]): boolean {
+    if (this.key.length === 0) return true;
+    const expected = Buffer.from(this.sign(parts), 'utf8');
+    return signature.length === expected.length && timingSafeEqual(signature, expected);
+  }
+}
+
+/** Why a multipart frame list was rejected; the transport logs it and drops the message. */
+export class WireError extends Error {
+  override name = 'WireError';
+}
+
+/** Frames for a message: identities, delimiter, signature, header, parent, metadata, content, buffers. */
+export function encode(message: Message<unknown>, signer: Signer): Buffer[] {
+  const parts = [message.header, message.parent_header, message.metadata, message.content].map((part) =>
+    Buffer.from(JSON.stringify(part ?? {}), 'utf8'),
+  );
+  return [...message.identities, DELIMITER, Buffer.from(signer.sign(parts), 'utf8'), ...parts, ...message.buffers];
+}
+
+/** Parses and verifies frames; throws WireError for a missing delimiter, a bad signature or bad JSON. */
+export function decode(frames: Buffer[], signer: Signer): Message {
+  const split = frames.findIndex((frame) => frame.equals(DELIMITER));
+  if (split < 0) throw new WireError('no <IDS|MSG> delimiter');
+  if (frames.length < split + 6) throw new WireError(`expected 5 frames after the delimiter, got ${frames.length - split - 1}`);
+  const signature = frames[split + 1];
+  const parts = frames.slice(split + 2, split + 6);
+  if (!signer.verify(signature, parts)) throw new WireError(signature.length ? 'bad signature' : 'missing signature');
+  let decoded: unknown[];
+  try {
+    decoded = parts.map((part) => JSON.parse(part.toString('utf8')));
+  } catch (error) {
+    throw new WireError(`malformed JSON: ${(error as Error).message}`);
+  }
+  const [header, parent_header, metadata, content] = decoded as [Message['header'], Message['parent_header'], Record<string, unknown>, Record<string, unknown>];
+  if (!header || typeof header.msg_type !== 'string' || typeof header.msg_id !== 'string') {
+    throw new WireError('header lacks msg_type or msg_id');
+  }
+  if (content === null || typeof content !== 'object') throw new WireError('content is not an object');
+  return {
+    identities: frames.slice(0, split),
+    header,
+    parent_header: parent_header ?? {},
+    metadata: metadata ?? {},
+    content,
+    buffers: frames.slice(split + 6),
+  };
+}

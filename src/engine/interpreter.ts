@@ -1,0 +1,48 @@
+import type { MimeBundle } from '../display/mime.js';
+import type { OutputSink } from '../display/output.js';
+
+export interface ExecuteRequest {
+  code: string;
+  /** The number this execution shows (In [n]); the front end owns the counter. */
+  executionCount: number;
+  /** Silent executions produce no result and are not recorded. */
+  silent?: boolean;
+}
+
+export interface ErrorInfo {
+  ename: string;
+  evalue: string;
+  /** Lines as a terminal would print them (no ANSI colours unless the front end asks). */
+  traceback: string[];
+}
+
+export type ExecuteOutcome =
+  | { status: 'ok'; /** The last expression's bundle; absent when it was undefined or the cell ended in `;`. */ result?: MimeBundle }
+  | { status: 'error'; error: ErrorInfo };
+
+export interface Completion {
+  matches: string[];
+  /** UTF-16 offsets into the code of the text the matches replace. */
+  cursorStart: number;
+  cursorEnd: number;
+  /** Per-match kind (function, variable, keyword, magic...) for front ends that show it. */
+  types?: Array<{ text: string; type: string; start: number; end: number }>;
+}
+
+export interface Inspection {
+  found: boolean;
+  data: MimeBundle;
+}
+
+export type Completeness = { status: 'complete' | 'invalid' | 'unknown' } | { status: 'incomplete'; indent: string };
+
+/** What a front end (Jupyter kernel, REPL, notebook runner) asks of the engine; language logic only. */
+export interface Interpreter {
+  execute(request: ExecuteRequest, output: OutputSink): Promise<ExecuteOutcome>;
+  complete(code: string, cursor: number): Promise<Completion>;
+  inspect(code: string, cursor: number, detailLevel: 0 | 1): Promise<Inspection>;
+  isComplete(code: string): Completeness;
+  /** Stops the running cell (sync loops and pending awaits); state defined before survives. */
+  interrupt(): void;
+  shutdown(): Promise<void>;
+}
