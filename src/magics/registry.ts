@@ -18,6 +18,11 @@ export const magicTable = {
   load: () => import('./core/load.js'),
   run: () => import('./core/run.js'),
   history: () => import('./core/history.js'),
+  // sql area
+  // schema area
+  // ml area
+  // serve area
+  // viz area
 } satisfies Record<string, MagicModule>;
 
 export type MagicName = keyof typeof magicTable;
