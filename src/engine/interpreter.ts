@@ -7,6 +7,8 @@ export interface ExecuteRequest {
   executionCount: number;
   /** Silent executions produce no result and are not recorded. */
   silent?: boolean;
+  /** Interrupts the cell after this many milliseconds (the runner's per-cell timeout). */
+  timeoutMs?: number;
 }
 
 export interface ErrorInfo {

@@ -52,6 +52,8 @@ export interface MagicContext {
   evaluate(code: string): Promise<unknown>;
   /** Source of the cell running now, for run tracking. */
   readonly cellSource: string;
+  /** Puts text into the front end's next input (Jupyter's set_next_input payload; the REPL's prompt). */
+  setNextInput(text: string): void;
 }
 
 export interface MagicInvocation {

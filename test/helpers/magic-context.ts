@@ -44,6 +44,7 @@ export class TestMagicContext implements MagicContext {
   readonly variables = new Map<string, unknown>();
   readonly output = new RecordingSink();
   cellSource = '';
+  nextInput: string | undefined;
   constructor(readonly session: Session = new Session(mkdtempSync(join(tmpdir(), 'dk-test-')))) {}
   cwd(): string {
     return this.session.projectDir;
@@ -59,6 +60,9 @@ export class TestMagicContext implements MagicContext {
   }
   variableNames(): string[] {
     return [...this.variables.keys()];
+  }
+  setNextInput(text: string): void {
+    this.nextInput = text;
   }
   async evaluate(code: string): Promise<unknown> {
     throw new Error(`TestMagicContext cannot evaluate TypeScript: ${code}`);
