@@ -32,5 +32,5 @@ export async function readConnectionFile(path: string): Promise<ConnectionInfo> 
   for (const field of ['ip', 'shell_port', 'iopub_port', 'stdin_port', 'control_port', 'hb_port'] as const) {
     if (info[field] === undefined) throw new Error(`Connection file ${path} has no ${field}`);
   }
-  return { transport: 'tcp', signature_scheme: 'hmac-sha256', key: '', ...info };
+  return { ...info, transport: info.transport ?? 'tcp', signature_scheme: info.signature_scheme ?? 'hmac-sha256', key: info.key ?? '' };
 }

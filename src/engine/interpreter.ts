@@ -19,7 +19,13 @@ export interface ErrorInfo {
 }
 
 export type ExecuteOutcome =
-  | { status: 'ok'; /** The last expression's bundle; absent when it was undefined or the cell ended in `;`. */ result?: MimeBundle }
+  | {
+      status: 'ok';
+      /** The last expression's bundle; absent when it was undefined. */
+      result?: MimeBundle;
+      /** Text a magic (e.g. %load) asks the front end to put into the next input. */
+      nextInput?: string;
+    }
   | { status: 'error'; error: ErrorInfo };
 
 export interface Completion {

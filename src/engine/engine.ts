@@ -1,0 +1,175 @@
+import { spawn } from 'node:child_process';
+import vm from 'node:vm';
+import { clearOutput, display, input } from '../display/display-api.js';
+import { format } from '../display/format.js';
+import { currentOutput, runWithOutput, type OutputSink } from '../display/output.js';
+import { helpText } from '../magics/args.js';
+import { invokeMagic } from '../magics/invoke.js';
+import { isMagicName, loadMagic, magicNames } from '../magics/registry.js';
+import { Session } from '../session/session.js';
+import { CELL_RUNTIME, expandLineCommands, parseCellMagic, wrapObjectLiteral } from './cell-source.js';
+import { complete } from './complete.js';
+import { captureConsole } from './console-capture.js';
+import { inspectAt } from './inspect.js';
+import type { Completion, Completeness, ExecuteOutcome, ExecuteRequest, Inspection, Interpreter } from './interpreter.js';
+import { Interrupter } from './interrupt.js';
+import { isComplete } from './is-complete.js';
+import { magicContext } from './magic-context.js';
+import { importForCell, requireForCell } from './modules.js';
+import { rewriteCell } from './rewrite.js';
+import { CellRegistry, errorInfo } from './traceback.js';
+import { transpile } from './transpile.js';
+
+export interface EngineOptions {
+  /** Shared services (DuckDB, connections, catalog); a new one for the current folder by default. */
+  session?: Session;
+}
+
+const scope = globalThis as unknown as Record<string, unknown>;
+
+function defineHidden(name: string, value: unknown): void {
+  Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+}
+
+/**
+ * The TypeScript engine: runs cells in this process's global scope (so values keep their identity with
+ * the libraries they come from), with magics, display, completion and interrupts. One per process.
+ */
+export class Engine implements Interpreter {
+  readonly session: Session;
+  private readonly interrupter = new Interrupter();
+  private readonly cells = new CellRegistry();
+  private readonly declared = new Set<string>();
+  private readonly builtinGlobals = new Set(Object.getOwnPropertyNames(globalThis));
+  private cellSerial = 0;
+  private lastOutput: OutputSink | undefined;
+  private nextInput: string | undefined;
+  private cellSource = '';
+
+  constructor(options: EngineOptions = {}) {
+    this.session = options.session ?? new Session();
+    captureConsole();
+    this.installGlobals();
+    process.on('unhandledRejection', (reason) => this.reportAsync('Unhandled promise rejection', reason));
+    process.on('uncaughtException', (error) => this.reportAsync('Uncaught exception in a callback', error));
+  }
+
+  private installGlobals(): void {
+    defineHidden(CELL_RUNTIME.import, (specifier: string) => importForCell(specifier, process.cwd()));
+    defineHidden(CELL_RUNTIME.tick, this.interrupter.check);
+    defineHidden(CELL_RUNTIME.magic, (name: string, line: string) => invokeMagic(name, line, undefined, this.magicContext()));
+    defineHidden(CELL_RUNTIME.shell, (command: string) => this.shell(command));
+    defineHidden(CELL_RUNTIME.help, (name: string) => this.help(name));
+    Object.defineProperty(globalThis, 'require', {
+      get: () => requireForCell(process.cwd()),
+      configurable: true,
+      enumerable: false,
+    });
+    Object.assign(globalThis, { display, clearOutput, input });
+  }
+
+  private magicContext() {
+    const output = currentOutput() ?? this.lastOutput;
+    if (!output) throw new Error('magics run inside a cell');
+    return magicContext({
+      session: this.session,
+      output,
+      cellSource: this.cellSource,
+      evaluate: (code) => this.evaluate(code),
+      userVariables: () => this.userVariables(),
+      setNextInput: (text) => (this.nextInput = text),
+      declare: (name) => this.declared.add(name),
+    });
+  }
+
+  /** Names the user defined, in definition order. */
+  userVariables(): string[] {
+    const names = new Set([...this.declared, ...Object.keys(globalThis).filter((n) => !this.builtinGlobals.has(n))]);
+    return [...names].filter((n) => Object.hasOwn(globalThis, n) && !['display', 'clearOutput', 'input'].includes(n));
+  }
+
+  /** Runs source (TypeScript, magics) and returns its value; throws what the code throws. */
+  async evaluate(source: string): Promise<unknown> {
+    const cellMagic = parseCellMagic(source);
+    if (cellMagic) return invokeMagic(cellMagic.name, cellMagic.line, cellMagic.body, this.magicContext());
+    const filename = `cell[${++this.cellSerial}]`;
+    const prepared = wrapObjectLiteral(expandLineCommands(source));
+    const { js, map } = transpile(prepared, filename);
+    const rewritten = rewriteCell(js);
+    rewritten.declared.forEach((name) => this.declared.add(name));
+    this.cells.add(filename, source, rewritten.map.toString(), map);
+    const script = new vm.Script(rewritten.code, { filename });
+    return await (script.runInThisContext({ displayErrors: false }) as Promise<unknown>);
+  }
+
+  async execute(request: ExecuteRequest, output: OutputSink): Promise<ExecuteOutcome> {
+    this.lastOutput = output;
+    this.nextInput = undefined;
+    this.cellSource = request.code;
+    return runWithOutput(output, async () => {
+      try {
+        const value = await this.interrupter.guard(() => this.evaluate(request.code), request.timeoutMs);
+        const result = value === undefined || request.silent ? undefined : await format(value);
+        return { status: 'ok', result, nextInput: this.nextInput };
+      } catch (error) {
+        return { status: 'error', error: errorInfo(error, this.cells) };
+      }
+    });
+  }
+
+  private reportAsync(what: string, error: unknown): void {
+    const output = currentOutput() ?? this.lastOutput;
+    const info = errorInfo(error, this.cells);
+    const text = `${what}:\n${info.traceback.join('\n')}\n`;
+    if (output) output.stream('stderr', text);
+    else process.stderr.write(text);
+  }
+
+  private async shell(command: string): Promise<void> {
+    const output = currentOutput();
+    await new Promise<void>((resolve) => {
+      const child = spawn(command, { shell: true, cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.on('data', (chunk: Buffer) => output?.stream('stdout', chunk.toString('utf8')));
+      child.stderr.on('data', (chunk: Buffer) => output?.stream('stderr', chunk.toString('utf8')));
+      child.on('error', (error) => {
+        output?.stream('stderr', `${error.message}\n`);
+        resolve();
+      });
+      child.on('close', () => resolve());
+    });
+  }
+
+  private async magicHelp(name: string): Promise<string | undefined> {
+    return isMagicName(name) ? helpText(await loadMagic(name)) : undefined;
+  }
+
+  private async help(name: string): Promise<unknown> {
+    const magic = await this.magicHelp(name.replace(/^%+/, ''));
+    const found = magic !== undefined && name.startsWith('%') ? { found: true, data: { 'text/plain': magic } } : await this.inspect(name, name.length, 1);
+    if (!found.found) return display({ 'text/plain': `Object \`${name}\` not found.` }, { raw: true });
+    return display(found.data, { raw: true });
+  }
+
+  async complete(code: string, cursor: number): Promise<Completion> {
+    return complete(code, cursor, { scope, magicNames: magicNames() });
+  }
+
+  async inspect(code: string, cursor: number, detailLevel: 0 | 1): Promise<Inspection> {
+    const magic = /%%?([\w-]+)/.exec(code);
+    const help = magic && isMagicName(magic[1]) ? await this.magicHelp(magic[1]) : undefined;
+    return inspectAt(code, cursor, detailLevel, scope, () => help);
+  }
+
+  isComplete(code: string): Completeness {
+    return isComplete(code);
+  }
+
+  interrupt(): void {
+    this.interrupter.interrupt();
+  }
+
+  async shutdown(): Promise<void> {
+    await this.session.close();
+    await this.interrupter.close();
+  }
+}
