@@ -1,7 +1,7 @@
 // Transpiles kernel/, src/ and repl/ to dist/ file by file (no bundling), so the CLI starts from plain JS
 // and heavy dependencies stay behind dynamic imports. Type checking is `npm run typecheck`.
 import { build } from 'esbuild';
-import { readdirSync, statSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const roots = ['kernel', 'src', 'repl'];
@@ -13,8 +13,8 @@ const walk = (dir) => {
     else if (/\.tsx?$/.test(name) && !/\.(test|spec)\.tsx?$/.test(name) && !name.endsWith('.d.ts')) entryPoints.push(path);
   }
 };
-for (const root of roots) walk(root);
-rmSync('dist', { recursive: true, force: true });
+// dist/ is not wiped first: kernels that tests started keep importing from it while another build runs.
+for (const root of roots) if (existsSync(root)) walk(root);
 await build({
   entryPoints,
   outdir: 'dist',

@@ -11,29 +11,23 @@ export interface DisplayCallOptions {
   metadata?: Record<string, unknown>;
 }
 
-/** A handle on a shown output. */
-export interface DisplayHandle {
-  displayId: string;
-  update(value: unknown): Promise<void>;
-}
-
 function sink() {
   const out = currentOutput();
   if (!out) throw new Error('display() needs a running cell or a front end');
   return out;
 }
 
-async function show(value: unknown, options: DisplayCallOptions, update: boolean): Promise<DisplayHandle> {
+// Resolves to nothing, so `display(x)` as a cell's last line shows x once, not a second time as the result.
+async function show(value: unknown, options: DisplayCallOptions, update: boolean): Promise<void> {
   const displayId = options.displayId ?? randomUUID();
   const data = options.raw ? (value as MimeBundle) : await format(value);
   sink().display(data, { displayId, update, metadata: options.metadata });
-  return { displayId, update: (next) => show(next, { ...options, displayId }, true).then(() => undefined) };
 }
 
 const typed = (mime: string) => (data: string | object, options: DisplayCallOptions = {}) =>
   show({ [mime]: data, 'text/plain': `<${mime}>` }, { ...options, raw: true }, false);
 
-/** Shows any value (its MIME bundle) under the running cell; returns a handle to update it in place. */
+/** Shows any value (its MIME bundle) under the running cell; give it a displayId to update it in place later. */
 export const display = Object.assign((value: unknown, options: DisplayCallOptions = {}) => show(value, options, false), {
   html: typed('text/html'),
   markdown: typed('text/markdown'),
@@ -45,8 +39,7 @@ export const display = Object.assign((value: unknown, options: DisplayCallOption
   json: typed('application/json'),
   latex: typed('text/latex'),
   /** Replaces the output shown with `displayId`. */
-  update: (displayId: string, value: unknown, options: DisplayCallOptions = {}) =>
-    show(value, { ...options, displayId }, true).then(() => undefined),
+  update: (displayId: string, value: unknown, options: DisplayCallOptions = {}) => show(value, { ...options, displayId }, true),
 });
 
 /** Clears the cell's output; with `wait`, only when the next output arrives (no flicker). */

@@ -33,7 +33,7 @@ export class CellRegistry {
 
 const FRAME = /^\s*at (?:(.*?) \()?(cell\[[\w.]+\]):(\d+):(\d+)\)?$/;
 // Frames inside the engine and Node's internals say nothing about the user's code.
-const INTERNAL = /\(node:internal|^\s*at node:internal|\/src\/engine\/|\/dist\/src\/engine\/|\(node:vm|node:async_hooks|^\s*at new Promise \(<anonymous>\)$/;
+const INTERNAL = /\/(dist\/)?src\/display\/output\.|\(node:internal|^\s*at node:internal|\/src\/engine\/|\/dist\/src\/engine\/|\(node:vm|node:async_hooks|^\s*at new Promise \(<anonymous>\)$/;
 
 function snippet(line: number, column: number, text: string): string[] {
   const gutter = `${line} | `;

@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+import { buildCli } from '../dist/kernel/cli.js';
+
+await buildCli().parseAsync(process.argv);

@@ -1,0 +1,105 @@
+/*
+ * The socket thread: owns every ZeroMQ socket, so heartbeat and interrupt_request keep answering while a
+ * cell spins on the main thread (what ipykernel does with its own threads). It verifies signatures on the way
+ * in and signs on the way out; the main thread sees only decoded, verified messages.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { Publisher, Reply, Router } from 'zeromq';
+import { endpoint, type ConnectionInfo } from '../protocol/connection.js';
+import { makeMessage, type Message } from '../protocol/message.js';
+import { decode, encode, Signer, WireError } from '../protocol/wire.js';
+import type { SendChannel } from './transport.js';
+
+const info = workerData.connection as ConnectionInfo;
+const session = workerData.session as string;
+const signer = new Signer(info.key, info.signature_scheme);
+const port = parentPort!;
+
+/** zeromq sockets accept one send at a time; each socket gets a queue. */
+class SerialSender {
+  private tail: Promise<void> = Promise.resolve();
+  constructor(private readonly socket: { send(frames: Buffer[]): Promise<void> }) {}
+  send(frames: Buffer[]): void {
+    this.tail = this.tail.then(() => this.socket.send(frames)).catch((error) => log(`send failed: ${(error as Error).message}`));
+  }
+}
+
+function log(text: string): void {
+  process.stderr.write(`[datakernel] ${text}\n`);
+}
+
+const shell = new Router();
+const control = new Router();
+const stdin = new Router();
+const iopub = new Publisher();
+const heartbeat = new Reply();
+const senders: Record<SendChannel, SerialSender> = {
+  shell: new SerialSender(shell),
+  control: new SerialSender(control),
+  stdin: new SerialSender(stdin),
+  iopub: new SerialSender(iopub),
+};
+
+const toBuffers = (parts: Uint8Array[]) => parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength));
+
+function send(channel: SendChannel, message: Message<unknown>): void {
+  const framed = {
+    ...message,
+    identities: channel === 'iopub' ? [Buffer.from(`kernel.${session}.${message.header.msg_type}`)] : toBuffers(message.identities),
+    buffers: toBuffers(message.buffers),
+  };
+  senders[channel].send(encode(framed, signer));
+}
+
+function interrupt(request: Message): void {
+  const status = (state: string) => send('iopub', makeMessage('status', { execution_state: state }, { session, parent: request }));
+  status('busy');
+  send('control', makeMessage('interrupt_reply', { status: 'ok' }, { session, parent: request }));
+  status('idle');
+  process.kill(process.pid, 'SIGINT');
+}
+
+async function receive(channel: 'shell' | 'control' | 'stdin', socket: Router): Promise<void> {
+  for await (const frames of socket) {
+    let message: Message;
+    try {
+      message = decode(frames, signer);
+    } catch (error) {
+      if (error instanceof WireError) log(`dropped a message on ${channel}: ${error.message}`);
+      else log(`dropped a message on ${channel}: ${String(error)}`);
+      continue;
+    }
+    if (channel === 'control' && message.header.msg_type === 'interrupt_request') interrupt(message);
+    else port.postMessage({ type: 'message', channel, message });
+  }
+}
+
+async function echoHeartbeats(): Promise<void> {
+  for await (const frames of heartbeat) await heartbeat.send(frames);
+}
+
+async function start(): Promise<void> {
+  await Promise.all([
+    shell.bind(endpoint(info, 'shell')),
+    control.bind(endpoint(info, 'control')),
+    stdin.bind(endpoint(info, 'stdin')),
+    iopub.bind(endpoint(info, 'iopub')),
+    heartbeat.bind(endpoint(info, 'hb')),
+  ]);
+  port.on('message', (command: { type: 'send'; channel: SendChannel; message: Message<unknown> } | { type: 'close' }) => {
+    if (command.type === 'send') send(command.channel, command.message);
+    else {
+      for (const socket of [shell, control, stdin, iopub, heartbeat]) socket.close();
+      port.close();
+    }
+  });
+  port.postMessage({ type: 'ready' });
+  void receive('shell', shell);
+  void receive('control', control);
+  void receive('stdin', stdin);
+  void echoHeartbeats();
+}
+
+start().catch((error) => {
+  port.postMessage({ type: 'failed', error: `Cannot bind the kernel's sockets: ${(error as Error).message}` });
+});

@@ -1,0 +1,11 @@
+import type { Message } from '../protocol/message.js';
+
+export type SendChannel = 'shell' | 'control' | 'iopub' | 'stdin';
+export type ReceiveChannel = 'shell' | 'control' | 'stdin';
+
+/** How the kernel core reaches clients; the ZeroMQ transport and the tests' fake both implement it. */
+export interface Transport {
+  send(channel: SendChannel, message: Message<unknown>): void;
+  onMessage(handler: (channel: ReceiveChannel, message: Message) => void): void;
+  close(): Promise<void>;
+}
