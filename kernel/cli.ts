@@ -29,6 +29,58 @@ export function buildCli(): Command {
       await runKernel({ connectionFile, history: await openHistory() });
     });
 
+  program
+    .command('repl', { isDefault: true })
+    .description('interactive TypeScript REPL (the default); runs piped input or -e CODE without the UI')
+    .option('-e, --eval <code>', 'run CODE and exit (non-zero on error)')
+    .option('--existing <connection-file>', "attach to a running kernel, like 'jupyter console --existing'")
+    .action(async (options: { eval?: string; existing?: string }) => {
+      const { runRepl } = await import('../repl/main.js');
+      process.exitCode = await runRepl(options);
+    });
+
+  program
+    .command('run')
+    .description('execute a notebook (papermill-style parameters), write the executed notebook, fail on a failing cell')
+    .argument('<in>', 'the notebook to run')
+    .argument('[out]', 'where to write the executed notebook (also on failure)')
+    .option('-p, --parameters <name-value...>', 'parameter NAME VALUE (typed: number, boolean, null, JSON, else string); repeatable')
+    .option('-r, --raw <name-value...>', 'parameter NAME VALUE kept as a string; repeatable')
+    .option('-y, --yaml <yaml>', 'parameters as a YAML mapping', (value: string, all: string[] = []) => [...all, value])
+    .option('-f, --parameters-file <file>', 'parameters from a YAML file', (value: string, all: string[] = []) => [...all, value])
+    .option('--cwd <dir>', 'working directory of the run (and the project folder of the in-process engine)')
+    .option('--timeout <seconds>', 'fail a cell that runs longer than this', Number)
+    .option('--start-timeout <seconds>', 'how long a Jupyter kernel may take to start', Number, 60)
+    .option('--allow-errors', 'keep running after a failing cell (exit status 0)')
+    .option('--log-output', 'stream cell outputs to stderr as they come')
+    .option('--junit <file>', 'write a JUnit XML report, one test case per code cell')
+    .option('--kernel <name>', 'run on this installed Jupyter kernel over ZeroMQ instead of in-process')
+    .action(async (input: string, output: string | undefined, options: import('../src/runner/command.js').RunCommandOptions) => {
+      const { runNotebookCommand, terminalStreams } = await import('../src/runner/command.js');
+      const createEngine = async (projectDir: string) => {
+        const [{ Engine }, { Session }] = await Promise.all([import('../src/engine/engine.js'), import('../src/session/session.js')]);
+        return new Engine({ session: new Session(projectDir) });
+      };
+      // Exits rather than waiting: servers or timers a notebook started must not keep a CI job alive.
+      process.exit(await runNotebookCommand(input, output, options, createEngine, terminalStreams()));
+    });
+
+  program
+    .command('serve')
+    .description('serve stored models over HTTP (TF Serving REST, Open Inference / KServe V2, /metrics), one worker per core')
+    .requiredOption('--model-dir <dir>', 'a registry (.datakernel/models), one model (.datakernel/models/NAME) or one version folder')
+    .option('--port <port>', 'port to listen on', '8501')
+    .option('--host <host>', 'address to listen on (0.0.0.0 for every interface)', '127.0.0.1')
+    .option('--workers <n>', 'worker processes (default: one per core; 1 serves in this process)')
+    .option('--max-batch-size <n>', 'rows per model call at most', '64')
+    .option('--batch-wait-ms <ms>', 'how long a request waits for others to batch with', '0')
+    .option('--max-body-bytes <n>', 'larger request bodies get 413', String(8 * 1024 * 1024))
+    .option('--log-inputs <file>', 'append every request row to this JSONL file (for %drift)')
+    .action(async (options: import('../src/serve/serve-command.js').ServeCommandOptions) => {
+      const { serveCommand } = await import('../src/serve/serve-command.js');
+      process.exitCode = await serveCommand(options);
+    });
+
   return program;
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Engine } from '../src/engine/engine.js';
 import { Session } from '../src/session/session.js';
 import { KernelCore } from './core/kernel-core.js';
+import { kernelInfo } from './core/kernel-info.js';
 import type { KernelHistory } from './core/history.js';
 import { readConnectionFile } from './protocol/connection.js';
 import { ZmqTransport } from './transport/zmq-transport.js';
@@ -15,7 +16,7 @@ export interface KernelOptions {
 export async function runKernel(options: KernelOptions): Promise<void> {
   const connection = await readConnectionFile(options.connectionFile);
   const session = randomUUID();
-  const transport = await ZmqTransport.start(connection, session);
+  const transport = await ZmqTransport.start(connection, session, kernelInfo());
   const engine = new Engine({ session: new Session(process.cwd()) });
   const stop = async (code: number) => {
     await Promise.race([engine.shutdown(), new Promise((resolve) => setTimeout(resolve, 2000))]);

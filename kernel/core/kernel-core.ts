@@ -46,17 +46,14 @@ export class KernelCore {
     execute_request: (ctx) => this.execute(ctx),
     complete_request: (ctx) => this.complete(ctx),
     inspect_request: (ctx) => this.inspect(ctx),
-    is_complete_request: (ctx) => ctx.reply(this.options.interpreter.isComplete(ctx.message.content.code ?? '')),
+    is_complete_request: async (ctx) => ctx.reply(await this.options.interpreter.isComplete(ctx.message.content.code ?? '')),
     history_request: (ctx) => this.history(ctx),
     comm_info_request: (ctx) => ctx.reply({ status: 'ok', comms: this.comms.list(ctx.message.content.target_name) }),
     comm_open: (ctx) => this.commOpen(ctx),
     comm_msg: (ctx) => this.comms.received(ctx.message.content.comm_id, ctx.message.content.data),
     comm_close: (ctx) => this.comms.closed(ctx.message.content.comm_id, ctx.message.content.data),
     shutdown_request: (ctx) => this.shutdown(ctx),
-    interrupt_request: (ctx) => {
-      ctx.reply({ status: 'ok' });
-      this.options.interpreter.interrupt();
-    },
+    // interrupt_request never gets here: the transport answers it on its own thread (see socket-thread.ts).
   };
 
   constructor(private readonly options: KernelCoreOptions) {

@@ -6,12 +6,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Publisher, Reply, Router } from 'zeromq';
 import { endpoint, type ConnectionInfo } from '../protocol/connection.js';
-import { makeMessage, type Message } from '../protocol/message.js';
+import { makeMessage, replyType, type Message } from '../protocol/message.js';
 import { decode, encode, Signer, WireError } from '../protocol/wire.js';
 import type { SendChannel } from './transport.js';
 
 const info = workerData.connection as ConnectionInfo;
 const session = workerData.session as string;
+const kernelInfo = workerData.kernelInfo as Record<string, unknown>;
 const signer = new Signer(info.key, info.signature_scheme);
 const port = parentPort!;
 
@@ -51,12 +52,23 @@ function send(channel: SendChannel, message: Message<unknown>): void {
   senders[channel].send(encode(framed, signer));
 }
 
-function interrupt(request: Message): void {
+/*
+ * Control requests answered on this thread, so they work while a cell blocks the main thread (ipykernel's
+ * control thread does the same). An interrupt becomes a SIGINT: the engine stops spinning loops and awaits on it.
+ */
+const answeredHere: Record<string, () => Record<string, unknown>> = {
+  kernel_info_request: () => kernelInfo,
+  interrupt_request: () => {
+    setImmediate(() => process.kill(process.pid, 'SIGINT'));
+    return { status: 'ok' };
+  },
+};
+
+function answer(request: Message, content: Record<string, unknown>): void {
   const status = (state: string) => send('iopub', makeMessage('status', { execution_state: state }, { session, parent: request }));
   status('busy');
-  send('control', makeMessage('interrupt_reply', { status: 'ok' }, { session, parent: request }));
+  send('control', makeMessage(replyType(request.header.msg_type), content, { session, parent: request }));
   status('idle');
-  process.kill(process.pid, 'SIGINT');
 }
 
 async function receive(channel: 'shell' | 'control' | 'stdin', socket: Router): Promise<void> {
@@ -69,13 +81,31 @@ async function receive(channel: 'shell' | 'control' | 'stdin', socket: Router): 
       else log(`dropped a message on ${channel}: ${String(error)}`);
       continue;
     }
-    if (channel === 'control' && message.header.msg_type === 'interrupt_request') interrupt(message);
+    const here = channel === 'control' ? answeredHere[message.header.msg_type] : undefined;
+    if (here) answer(message, here());
     else port.postMessage({ type: 'message', channel, message });
   }
 }
 
 async function echoHeartbeats(): Promise<void> {
   for await (const frames of heartbeat) await heartbeat.send(frames);
+}
+
+/*
+ * A kernel whose launcher died (jupyter_client sets JPY_PARENT_PID) would live on as an orphan: like ipykernel's
+ * parent poller, ask the process to stop (SIGTERM) and kill it if a spinning cell keeps it from stopping.
+ */
+function watchParent(): void {
+  const parent = Number(process.env.JPY_PARENT_PID);
+  if (!parent || parent !== process.ppid) return;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    log('the process that launched this kernel is gone; shutting down');
+    process.kill(process.pid, 'SIGTERM');
+    setTimeout(() => process.kill(process.pid, 'SIGKILL'), 5000).unref();
+  }, 1000);
+  timer.unref();
 }
 
 async function start(): Promise<void> {
@@ -94,6 +124,7 @@ async function start(): Promise<void> {
     }
   });
   port.postMessage({ type: 'ready' });
+  watchParent();
   void receive('shell', shell);
   void receive('control', control);
   void receive('stdin', stdin);

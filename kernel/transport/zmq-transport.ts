@@ -13,9 +13,12 @@ export class ZmqTransport implements Transport {
     });
   }
 
-  /** Binds every channel of the connection file; resolves once the sockets listen. */
-  static start(connection: ConnectionInfo, session: string): Promise<ZmqTransport> {
-    const worker = new Worker(new URL('./socket-thread.js', import.meta.url), { workerData: { connection, session } });
+  /**
+   * Binds every channel of the connection file; resolves once the sockets listen. `kernelInfo` is the
+   * kernel_info_reply content the socket thread answers on control by itself.
+   */
+  static start(connection: ConnectionInfo, session: string, kernelInfo: Record<string, unknown>): Promise<ZmqTransport> {
+    const worker = new Worker(new URL('./socket-thread.js', import.meta.url), { workerData: { connection, session, kernelInfo } });
     return new Promise((resolve, reject) => {
       worker.once('error', reject);
       worker.on('message', function ready(event: { type: string; error?: string }) {

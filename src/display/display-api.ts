@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { format } from './format.js';
+import { formatNow } from './format.js';
 import type { MimeBundle } from './mime.js';
 import { currentOutput } from './output.js';
 
@@ -20,7 +20,8 @@ function sink() {
 // Resolves to nothing, so `display(x)` as a cell's last line shows x once, not a second time as the result.
 async function show(value: unknown, options: DisplayCallOptions, update: boolean): Promise<void> {
   const displayId = options.displayId ?? randomUUID();
-  const data = options.raw ? (value as MimeBundle) : await format(value);
+  const formatted = options.raw ? (value as MimeBundle) : formatNow(value);
+  const data = formatted instanceof Promise ? await formatted : formatted;
   sink().display(data, { displayId, update, metadata: options.metadata });
 }
 

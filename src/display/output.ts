@@ -39,3 +39,8 @@ export function currentOutput(): OutputSink | undefined {
 export function setFallbackOutput(sink: OutputSink | undefined): void {
   fallback = sink;
 }
+
+/** Runs `fn` outside any cell, so what it writes reaches the real terminal (a front end drawing itself). */
+export function outsideCells<T>(fn: () => T): T {
+  return storage.exit(fn);
+}

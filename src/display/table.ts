@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import type { MimeBundle } from './mime.js';
+import { currentOutput } from './output.js';
 
 export interface TableColumn {
   name: string;
@@ -88,8 +89,11 @@ export function tableText(data: TableData, width = Infinity): string {
   return lines.join('\n');
 }
 
+/** HTML and text renderings; a terminal front end gets its text fitted to its width. */
 export function tableBundle(data: TableData): MimeBundle {
-  return { 'text/plain': tableText(data), 'text/html': tableHtml(data) };
+  const output = currentOutput();
+  const width = output?.terminal ? (output.columns ?? Infinity) : Infinity;
+  return { 'text/plain': tableText(data, width), 'text/html': tableHtml(data) };
 }
 
 /** Table data from an array of records; keys of all shown records become columns. */

@@ -41,7 +41,7 @@ export class Engine implements Interpreter {
   private readonly cells = new CellRegistry();
   private readonly declared = new Set<string>();
   private readonly builtinGlobals = new Set(Object.getOwnPropertyNames(globalThis));
-  private cellSerial = 0;
+  private executionCount = 0;
   private lastOutput: OutputSink | undefined;
   private nextInput: string | undefined;
   private cellSource = '';
@@ -92,7 +92,7 @@ export class Engine implements Interpreter {
   async evaluate(source: string): Promise<unknown> {
     const cellMagic = parseCellMagic(source);
     if (cellMagic) return invokeMagic(cellMagic.name, cellMagic.line, cellMagic.body, this.magicContext());
-    const filename = `cell[${++this.cellSerial}]`;
+    const filename = this.cellName();
     const prepared = wrapObjectLiteral(expandLineCommands(source));
     const { js, map } = transpile(prepared, filename);
     const rewritten = rewriteCell(js);
@@ -102,7 +102,20 @@ export class Engine implements Interpreter {
     return await (script.runInThisContext({ displayErrors: false }) as Promise<unknown>);
   }
 
+  /**
+   * Tracebacks name cells as the front end numbers them (In [5] is cell[5]); code a magic evaluates inside
+   * it, or a count seen before (silent runs), becomes cell[5.1], cell[5.2]...
+   */
+  private cellName(): string {
+    const base = `cell[${this.executionCount}]`;
+    if (!this.cells.has(base)) return base;
+    let n = 1;
+    while (this.cells.has(`cell[${this.executionCount}.${n}]`)) n++;
+    return `cell[${this.executionCount}.${n}]`;
+  }
+
   async execute(request: ExecuteRequest, output: OutputSink): Promise<ExecuteOutcome> {
+    this.executionCount = request.executionCount;
     this.lastOutput = output;
     this.nextInput = undefined;
     this.cellSource = request.code;

@@ -49,7 +49,8 @@ export interface Interpreter {
   execute(request: ExecuteRequest, output: OutputSink): Promise<ExecuteOutcome>;
   complete(code: string, cursor: number): Promise<Completion>;
   inspect(code: string, cursor: number, detailLevel: 0 | 1): Promise<Inspection>;
-  isComplete(code: string): Completeness;
+  /** Synchronous in-process; a remote kernel answers over the wire. */
+  isComplete(code: string): Completeness | Promise<Completeness>;
   /** Stops the running cell (sync loops and pending awaits); state defined before survives. */
   interrupt(): void;
   shutdown(): Promise<void>;

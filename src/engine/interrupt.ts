@@ -1,12 +1,15 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Worker } from 'node:worker_threads';
 import { InterruptedError } from '../errors.js';
 
 /*
- * Every interrupt, whatever its source (Ctrl-C, SIGINT from Jupyter, interrupt_request on the control channel,
- * a runner's cell timeout), becomes a SIGINT to this process. Two things then stop the cell:
- * - the process 'SIGINT' listener, while the cell awaits (the main thread is free);
- * - a shared flag, checked at every loop iteration of cell code, while a loop spins: the main thread cannot run
- *   a listener then, so a watcher thread with its own signal handle sets the flag.
+ * Interrupts from outside this thread (Ctrl-C, SIGINT from Jupyter or a control thread, a runner's cell
+ * timeout) arrive as a SIGINT to this process. A watcher thread with its own signal handle sees it even while
+ * the main thread spins, sets a shared flag and then tells the main thread. The flag is the one truth:
+ * - a spinning loop of cell code checks it at every iteration and throws;
+ * - a cell that awaits is rejected when the watcher's message arrives, if the flag is still set. A message that
+ *   arrives after the loop already stopped (or after the next cell cleared the flag) is stale and ignored, so
+ *   one interrupt never hits two cells.
  * vm's breakOnSigint is not used: once it has run, Node leaves SIGINT to its exit handler and the next
  * interrupt would kill the process.
  */
@@ -19,7 +22,10 @@ try {
   // A worker gets no process.on('SIGINT'); its own libuv signal handle sees the signal while the main thread spins.
   const { Signal } = process.binding('signal_wrap');
   const handle = new Signal();
-  handle.onsignal = () => Atomics.store(flag, 0, 1);
+  handle.onsignal = () => {
+    Atomics.store(flag, 0, 1);
+    parentPort.postMessage('interrupt');
+  };
   handle.start(2);
 } catch (error) { process._rawDebug('datakernel: interrupt watcher unavailable: ' + error.message); }
 parentPort.on('message', (message) => {
@@ -28,30 +34,51 @@ parentPort.on('message', (message) => {
 });
 `;
 
+/** The cell a piece of code belongs to, carried through its awaits and callbacks. */
+interface CellToken {
+  cancelled: boolean;
+}
+
 export class Interrupter {
   /** Shared with the watcher thread: 1 means "interrupt the running cell". */
   private readonly flag = new Int32Array(new SharedArrayBuffer(4));
   // Keeps running as long as its signal handle and port are open; unref'd so it never keeps the process alive.
   private readonly watcher: Worker;
-  private rejectPending: ((error: Error) => void) | undefined;
+  private readonly cellTokens = new AsyncLocalStorage<CellToken>();
+  /** Interrupted cells that may still resume after their await; while any exist, loops also check their cell. */
+  private orphans = 0;
+  private cancelRunning: (() => void) | undefined;
 
   constructor() {
     this.watcher = new Worker(WATCHER_SOURCE, { eval: true, workerData: this.flag.buffer });
     this.watcher.unref();
-    process.on('SIGINT', () => this.rejectPending?.(new InterruptedError()));
+    this.watcher.on('message', () => {
+      if (this.cancelRunning && Atomics.load(this.flag, 0) !== 0) {
+        Atomics.store(this.flag, 0, 0);
+        this.cancelRunning();
+      }
+    });
+    // A listener keeps Node from exiting on SIGINT; the watcher does the work.
+    process.on('SIGINT', () => undefined);
   }
 
-  /** The function cell loops call each iteration; throws once the flag is set. */
+  /** The function cell loops call each iteration; throws once the flag is set, or in an interrupted cell. */
   readonly check = (): void => {
     if (Atomics.load(this.flag, 0) !== 0) {
       Atomics.store(this.flag, 0, 0);
       throw new InterruptedError();
     }
+    // A cell interrupted while it awaited resumes later on its own (`await sleep(9); while (true) {}`): its
+    // loops stop at once instead of blocking the cells after it.
+    if (this.orphans !== 0 && this.cellTokens.getStore()?.cancelled) throw new InterruptedError();
   };
 
-  /** Interrupts the running cell from this thread. */
+  /**
+   * Interrupts the running cell from this thread. This thread is free, so the cell is awaiting: it is
+   * rejected at once (a signal to the process would arrive later and could hit the next cell instead).
+   */
   interrupt(): void {
-    process.kill(process.pid, 'SIGINT');
+    this.cancelRunning?.();
   }
 
   /**
@@ -61,14 +88,25 @@ export class Interrupter {
   async guard<T>(run: () => Promise<T>, timeoutMs?: number): Promise<T> {
     Atomics.store(this.flag, 0, 0);
     if (timeoutMs !== undefined) this.watcher.postMessage({ timeoutMs });
-    const interrupted = new Promise<never>((_, reject) => (this.rejectPending = reject));
+    const token: CellToken = { cancelled: false };
+    const running = this.cellTokens.run(token, run);
+    const interrupted = new Promise<never>((_, reject) => {
+      this.cancelRunning = () => {
+        token.cancelled = true;
+        this.orphans++;
+        // Its outcome no longer matters, but while it can still resume its loops must see the cancellation.
+        running.then(
+          () => this.orphans--,
+          () => this.orphans--,
+        );
+        reject(new InterruptedError());
+      };
+    });
+    running.catch(() => undefined);
     try {
-      const running = run();
-      // After an interrupt the cell's own promise may still settle later; its outcome no longer matters.
-      running.catch(() => undefined);
       return await Promise.race([running, interrupted]);
     } finally {
-      this.rejectPending = undefined;
+      this.cancelRunning = undefined;
       if (timeoutMs !== undefined) this.watcher.postMessage({});
       Atomics.store(this.flag, 0, 0);
     }

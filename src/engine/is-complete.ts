@@ -1,4 +1,4 @@
-import { transformSync } from 'esbuild';
+import { transformSync } from './esbuild.js';
 import type { Completeness } from './interpreter.js';
 import { expandLineCommands } from './cell-source.js';
 

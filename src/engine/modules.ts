@@ -6,14 +6,25 @@ import { DataKernelError } from '../errors.js';
 
 const TS_FILE = /\.(ts|tsx|mts|cts)$/;
 const builtins = new Set(builtinModules);
-let tsLoaderRegistered = false;
+let tsImport: ((specifier: string, parentURL: string) => Promise<unknown>) | undefined;
 
-async function registerTypeScriptLoader(): Promise<void> {
-  if (tsLoaderRegistered) return;
-  // tsx compiles local .ts files imported by cells; loaded only when a cell first imports one.
-  const { register } = await import('tsx/esm/api');
-  register();
-  tsLoaderRegistered = true;
+async function importTypeScript(url: string, cwd: string): Promise<unknown> {
+  if (!tsImport) {
+    // tsx compiles local .ts files (and what they import) in a namespace of its own; loaded on first use.
+    const { register } = await import('tsx/esm/api');
+    const api = register({ namespace: 'datakernel' });
+    tsImport = (specifier, parentURL) => api.import(specifier, parentURL);
+  }
+  return esModuleInterop(await tsImport(url, pathToFileURL(`${cwd}/`).href));
+}
+
+/**
+ * A .ts file outside a `"type": "module"` package is compiled to CommonJS, so Node hands back its exports
+ * object as `default`; unwrapping esbuild's `__esModule` marker gives the cell the module's real default.
+ */
+function esModuleInterop(namespace: unknown): unknown {
+  const inner = (namespace as { default?: { __esModule?: boolean } }).default;
+  return inner && typeof inner === 'object' && inner.__esModule ? inner : namespace;
 }
 
 function localFile(specifier: string, cwd: string): string | undefined {
@@ -49,9 +60,9 @@ export async function importForCell(specifier: string, cwd: string): Promise<unk
   if (specifier.startsWith('.') || isAbsolute(specifier)) {
     const file = localFile(specifier, cwd);
     if (!file) throw new DataKernelError(`Cannot find module '${specifier}' from ${cwd}`, 'Check the path; relative imports resolve from the notebook\'s folder (%pwd shows it).');
-    if (TS_FILE.test(file)) await registerTypeScriptLoader();
     // The query makes an edited file load again instead of coming from the module cache.
-    return import(`${pathToFileURL(file).href}?mtime=${statSync(file).mtimeMs}`);
+    const url = `${pathToFileURL(file).href}?mtime=${statSync(file).mtimeMs}`;
+    return TS_FILE.test(file) ? importTypeScript(url, cwd) : import(url);
   }
   return import(await resolvePackage(specifier, cwd));
 }

@@ -19,6 +19,10 @@ export class CellRegistry {
     this.cells.set(filename, { source, rewrite: new TraceMap(rewriteMap), transpile: new TraceMap(transpileMap) });
   }
 
+  has(filename: string): boolean {
+    return this.cells.has(filename);
+  }
+
   /** Line and column (1-based line, 0-based column) in the cell as written, when the position is in cell code. */
   locate(filename: string, line: number, column: number): { line: number; column: number; text: string } | undefined {
     const cell = this.cells.get(filename);

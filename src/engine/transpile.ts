@@ -1,4 +1,4 @@
-import { transformSync, type TransformFailure } from 'esbuild';
+import { transformSync, type TransformFailure } from './esbuild.js';
 import { DataKernelError } from '../errors.js';
 
 export interface Transpiled {

@@ -69,7 +69,10 @@ export function helpText(magic: Magic): string {
 function optionConfig(spec: ArgSpec) {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean; default?: string | boolean }> = {};
   for (const [name, opt] of Object.entries(spec.options ?? {})) {
-    options[name] = { type: opt.type, short: opt.short, multiple: opt.multiple, default: opt.default };
+    // node:util parseArgs rejects keys that are present but undefined.
+    options[name] = Object.fromEntries(
+      Object.entries({ type: opt.type, short: opt.short, multiple: opt.multiple, default: opt.default }).filter(([, v]) => v !== undefined),
+    ) as (typeof options)[string];
   }
   return options;
 }

@@ -19,10 +19,20 @@ export const magicTable = {
   run: () => import('./core/run.js'),
   history: () => import('./core/history.js'),
   // sql area
+  connect: () => import('./sql/connect.js'),
+  disconnect: () => import('./sql/disconnect.js'),
+  sql: () => import('./sql/sql.js'),
   // schema area
   // ml area
+  train: () => import('./ml/train.js'),
+  predict: () => import('./ml/predict.js'),
+  models: () => import('./ml/models.js'),
+  runs: () => import('./ml/runs.js'),
   // serve area
+  serve: () => import('./serve/serve.js'),
+  drift: () => import('./ml/drift.js'),
   // viz area
+  plot: () => import('./viz/plot.js'),
 } satisfies Record<string, MagicModule>;
 
 export type MagicName = keyof typeof magicTable;

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Debian packages and local services the test suite talks to. Idempotent: installs only what is missing and
+# starts only what is down, so a newcomer and CI run the same thing.
+set -euo pipefail
+
+packages=(
+  python3-jupyter-client jupyter-nbconvert python3-nbclient python3-nbformat python3-ipykernel
+  python3-jupyter-kernel-test jupyter-console python3-pandas python3-sklearn python3-scipy
+  chromium tmux postgresql-client mariadb-client
+)
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if ((${#missing[@]})); then
+  echo "installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+wait_for() { # name, check command
+  for _ in $(seq 1 60); do eval "$2" >/dev/null 2>&1 && return 0; sleep 0.5; done
+  echo "$1 did not come up" >&2; return 1
+}
+if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+  echo "starting PostgreSQL"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start
+  wait_for PostgreSQL "pg_isready -q -h 127.0.0.1 -p 5432"
+fi
+psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='test'" | grep -q 1 \
+  || psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE test" >/dev/null
+if ! mariadb -h 127.0.0.1 -u root -e 'SELECT 1' >/dev/null 2>&1; then
+  echo "starting MariaDB"
+  start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
+  wait_for MariaDB "mariadb -h 127.0.0.1 -u root -e 'SELECT 1'"
+fi
+mariadb -h 127.0.0.1 -u root -e 'CREATE DATABASE IF NOT EXISTS test'

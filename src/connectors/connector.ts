@@ -1,0 +1,50 @@
+import type { TableRef } from '../sql/column-writer.js';
+import type { QueryResult } from '../sql/result.js';
+
+/** The kinds of source %connect knows. */
+export type ConnectorKind = 'duckdb' | 'files' | 'postgres' | 'mysql';
+
+/** A table or view of a source. */
+export interface SourceTable {
+  schema: string;
+  name: string;
+  kind: 'table' | 'view';
+}
+
+/** A column of a source table, with the DuckDB type it is loaded as. */
+export interface SourceColumn {
+  name: string;
+  /** The type as the source names it, e.g. "timestamp with time zone", "decimal(10,2)". */
+  sourceType: string;
+  /** The DuckDB type its values are loaded as, e.g. "TIMESTAMPTZ", "DECIMAL(10,2)", "INTEGER[]". */
+  duckdbType: string;
+  nullable: boolean;
+  /** Part of the primary key. */
+  key?: boolean;
+}
+
+/** What to copy: a table (`schema.table` or `table`) or a query run on the source. */
+export type CopySource = { table: string } | { sql: string; params?: unknown[] };
+
+export interface CopyOptions {
+  /** Show a progress bar for long copies. @default true */
+  progress?: boolean;
+}
+
+/** A connected source. Remote sources (postgres, mysql) load tables into DuckDB on demand. */
+export interface Connector {
+  readonly kind: ConnectorKind;
+  /** The connection name (also the DuckDB catalog or view its tables appear under). */
+  readonly name: string;
+  /** The URI with any password shown as ***. */
+  readonly displayUri: string;
+  /** Tables and views of the source. */
+  tables(): Promise<SourceTable[]>;
+  /** Columns of one table (`schema.table` or `table`). */
+  columns(table: string): Promise<SourceColumn[]>;
+  /** Runs SQL on the source itself, unchanged; the rows come back as a QueryResult in the embedded DuckDB. */
+  query(sql: string, params?: unknown[]): Promise<QueryResult>;
+  /** Bulk-loads a table or a query of the source into the embedded DuckDB as `target`; returns the row count. */
+  copyInto(target: TableRef, source: CopySource, options?: CopyOptions): Promise<number>;
+  close(): Promise<void>;
+}

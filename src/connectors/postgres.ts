@@ -1,0 +1,203 @@
+import type { Client, ClientConfig, FieldDef } from 'pg';
+import type { Session } from '../session/session.js';
+import { Progress } from '../display/progress.js';
+import { tempTable, type TableRef } from '../sql/column-writer.js';
+import { embeddedDuckDB } from '../sql/duckdb.js';
+import { quoteIdent, quoteQualified, tempName } from '../sql/identifiers.js';
+import { QueryResult } from '../sql/result.js';
+import { nameParts } from '../sql/sql-text.js';
+import type { Connector, CopyOptions, CopySource, SourceColumn, SourceTable } from './connector.js';
+import { parsePgArray } from './pg-array.js';
+import { pgTextColumn, pgTypeToDuckDB } from './pg-types.js';
+import { isConnectionLost, sourceError } from './source-error.js';
+import { TextLoader } from './text-loader.js';
+import { parseSourceUri } from './uri.js';
+
+const BATCH_ROWS = 20_000;
+// Below this many (estimated) rows a copy is quick enough that a progress bar would only flicker.
+const PROGRESS_MIN_ROWS = 100_000;
+
+// Every value arrives as Postgres' text: DuckDB parses text faster in bulk than JS parses each value.
+const rawText = { getTypeParser: () => (value: string) => value };
+
+/** A Postgres database: tables load into DuckDB through a server-side cursor, in batches of text rows. */
+class PostgresConnector implements Connector {
+  readonly kind = 'postgres';
+  private client?: Promise<Client>;
+
+  constructor(
+    private readonly session: Session,
+    readonly name: string,
+    readonly displayUri: string,
+    private readonly config: ClientConfig,
+  ) {}
+
+  private fail(error: unknown, sql?: string) {
+    if (isConnectionLost(error)) this.client = undefined;
+    return sourceError(error, { displayUri: this.displayUri, secrets: [String(this.config.password ?? '')], sql });
+  }
+
+  /** The open client; a lost connection is replaced on next use. */
+  connection(): Promise<Client> {
+    this.client ??= (async () => {
+      const { default: pg } = await import('pg');
+      const client = new pg.Client({ ...this.config, types: rawText });
+      // A backend that dies (pg_terminate_backend, restart) emits 'error' on an idle client; without a
+      // listener that would crash the kernel.
+      client.on('error', () => {
+        this.client = undefined;
+      });
+      client.on('end', () => {
+        this.client = undefined;
+      });
+      try {
+        await client.connect();
+        await client.query("SET TimeZone = 'UTC'; SET IntervalStyle = 'postgres'; SET DateStyle = 'ISO'");
+      } catch (error) {
+        this.client = undefined;
+        await client.end().catch(() => undefined);
+        throw this.fail(error);
+      }
+      return client;
+    })();
+    return this.client;
+  }
+
+  private async rows(sql: string, params: unknown[] = []): Promise<string[][]> {
+    const client = await this.connection();
+    try {
+      return (await client.query({ text: sql, values: params, rowMode: 'array' })).rows as string[][];
+    } catch (error) {
+      throw this.fail(error, sql);
+    }
+  }
+
+  async tables(): Promise<SourceTable[]> {
+    const rows = await this.rows(
+      `SELECT table_schema, table_name, table_type FROM information_schema.tables
+       WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2`,
+    );
+    return rows.map(([schema, name, type]) => ({ schema, name, kind: type === 'VIEW' ? 'view' : 'table' }));
+  }
+
+  /** `schema.table` as Postgres resolves it: unquoted names fold to lower case. */
+  private qualified(table: string): string {
+    return quoteQualified(...nameParts(table).map((p) => (p.quoted ? p.name : p.name.toLowerCase())));
+  }
+
+  async columns(table: string): Promise<SourceColumn[]> {
+    const rows = await this.rows(
+      `SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
+              EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = a.attrelid AND i.indisprimary AND a.attnum = ANY(i.indkey))
+       FROM pg_attribute a WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`,
+      [this.qualified(table)],
+    );
+    return rows.map(([name, sourceType, notNull, key]) => ({
+      name,
+      sourceType,
+      duckdbType: pgTypeToDuckDB(sourceType),
+      nullable: notNull !== 't',
+      ...(key === 't' ? { key: true } : {}),
+    }));
+  }
+
+  /** format_type() of each result field, in one round trip. */
+  private async fieldTypes(fields: FieldDef[]): Promise<string[]> {
+    if (fields.length === 0) return [];
+    const rows = await this.rows(`SELECT format_type(o, m) FROM unnest($1::oid[], $2::int[]) WITH ORDINALITY AS u(o, m, n) ORDER BY n`, [
+      fields.map((f) => f.dataTypeID),
+      fields.map((f) => f.dataTypeModifier),
+    ]);
+    return rows.map(([t]) => t);
+  }
+
+  private async estimate(table: string): Promise<number> {
+    const [row] = await this.rows(`SELECT reltuples::bigint FROM pg_class WHERE oid = $1::regclass`, [table]);
+    return Math.max(0, Number(row?.[0] ?? 0));
+  }
+
+  /** Streams `sql` through a cursor into `target`; returns the rows and the command tag. */
+  private async stream(sql: string, params: unknown[], target: TableRef, progress?: Progress): Promise<{ rows: number; command: string; fields: number }> {
+    const client = await this.connection();
+    const { default: Cursor } = await import('pg-cursor');
+    const cursor = client.query(new Cursor(sql, params, { rowMode: 'array', types: rawText }));
+    const read = () =>
+      new Promise<{ rows: (string | null)[][]; fields: FieldDef[]; command: string }>((resolve, reject) =>
+        cursor.read(BATCH_ROWS, (error, rows, result) => (error ? reject(error) : resolve({ rows: rows as (string | null)[][], fields: result?.fields ?? [], command: result?.command ?? '' }))),
+      );
+    let loader: TextLoader | undefined;
+    try {
+      let batch = await read();
+      if (batch.fields.length === 0) return { rows: 0, command: batch.command, fields: 0 };
+      const columns = (await this.fieldTypes(batch.fields)).map((type, i) => pgTextColumn(batch.fields[i].name, type));
+      const arrays = columns.flatMap((c, i) => (c.duckdbType.endsWith('[]') ? [i] : []));
+      const { connection } = await embeddedDuckDB(this.session);
+      loader = await TextLoader.open(connection, target, columns);
+      let total = 0;
+      while (batch.rows.length > 0) {
+        for (const row of batch.rows) for (const i of arrays) if (row[i] !== null) row[i] = JSON.stringify(parsePgArray(row[i]!));
+        await loader.append(batch.rows);
+        total += batch.rows.length;
+        progress?.update(total);
+        if (batch.rows.length < BATCH_ROWS) break;
+        batch = await read();
+      }
+      const rows = await loader.finish();
+      loader = undefined;
+      progress?.finish(`${rows.toLocaleString('en-US')} rows`);
+      return { rows, command: batch.command, fields: columns.length };
+    } catch (error) {
+      await loader?.abort();
+      if (error instanceof Error && error.name === 'DataKernelError') throw error;
+      throw this.fail(error, sql);
+    } finally {
+      await cursor.close().catch(() => undefined);
+    }
+  }
+
+  async copyInto(target: TableRef, source: CopySource, options: CopyOptions = {}): Promise<number> {
+    const isTable = 'table' in source;
+    const sql = isTable ? `SELECT * FROM ${this.qualified(source.table)}` : source.sql;
+    let progress: Progress | undefined;
+    if (isTable && options.progress !== false) {
+      const estimate = await this.estimate(this.qualified(source.table)).catch(() => 0);
+      if (estimate >= PROGRESS_MIN_ROWS) progress = new Progress({ label: `${this.name}.${source.table} → DuckDB`, total: estimate, unit: 'rows' });
+    }
+    return (await this.stream(sql, isTable ? [] : (source.params ?? []), target, progress)).rows;
+  }
+
+  async query(sql: string, params: unknown[] = []): Promise<QueryResult> {
+    const target = tempTable(tempName('pg'));
+    const outcome = await this.stream(sql, params, target);
+    if (outcome.fields === 0) {
+      // Statements without rows (INSERT, CREATE...) report their command tag, as psql does.
+      const { connection } = await embeddedDuckDB(this.session);
+      await connection.run(`CREATE TEMP TABLE ${quoteIdent(target.table)} AS SELECT $command AS ${quoteIdent('command')}`, { command: outcome.command || 'OK' });
+    }
+    return QueryResult.fromTable(this.session, target);
+  }
+
+  async close(): Promise<void> {
+    const pending = this.client;
+    this.client = undefined;
+    const client = await pending?.catch(() => undefined);
+    await client?.end().catch(() => undefined);
+    const { connection } = await embeddedDuckDB(this.session);
+    await connection.run(`DETACH DATABASE IF EXISTS ${quoteIdent(this.name)}`);
+  }
+}
+
+/** `%connect NAME postgres://user[:password]@host[:port]/db`: checks the connection and attaches catalog NAME. */
+export async function connectPostgres(session: Session, name: string, uri: string, password?: string): Promise<Connector> {
+  const { url, password: secret, display } = parseSourceUri(uri, password);
+  const config: ClientConfig = {
+    connectionString: url.href,
+    ...(secret !== undefined ? { password: secret } : {}),
+    application_name: 'datakernel',
+  };
+  const connector = new PostgresConnector(session, name, display, config);
+  await connector.connection();
+  const { connection } = await embeddedDuckDB(session);
+  await connection.run(`ATTACH IF NOT EXISTS ':memory:' AS ${quoteIdent(name)}`);
+  return connector;
+}

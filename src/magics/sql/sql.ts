@@ -1,0 +1,57 @@
+import { bundle } from '../../display/mime.js';
+import { DataKernelError } from '../../errors.js';
+import { defineMagic } from '../magic.js';
+
+const ASSIGN = /^([A-Za-z_$][\w$]*)\s*<<\s*([\s\S]*)$/;
+
+export default defineMagic({
+  name: 'sql',
+  kind: 'both',
+  summary: 'Run SQL on the embedded DuckDB (or on a connection with --on)',
+  description:
+    '`%sql QUERY` or a `%%sql` cell runs in the embedded DuckDB; several statements run in order and the last\n' +
+    'one\'s result is shown (HTML table with types, first rows and the row count). `$name` binds the variable `name`\n' +
+    'as a parameter (never spliced into the text). Variables holding rows (arrays of objects, Arrow tables, danfo\n' +
+    'DataFrames, earlier results) are tables by their name; connection tables are NAME.schema.table.\n' +
+    '`%%sql --on NAME` sends the query unchanged to connection NAME. Save the result with `-o VAR` or `VAR <<`\n' +
+    '(`%%sql top << ` on the first line). `%sql --display-rows N` sets how many rows results show.',
+  args: {
+    options: {
+      on: { type: 'string', valueName: 'NAME', description: 'run on this connection, in its own SQL dialect' },
+      out: { type: 'string', short: 'o', valueName: 'VAR', description: 'store the result in variable VAR' },
+      'display-rows': { type: 'string', valueName: 'N', description: 'rows a displayed result shows in this session' },
+    },
+    rawRest: { name: 'QUERY', description: 'the SQL (for %%sql, the cell body)', optional: true },
+  },
+  async run({ args, body }, ctx) {
+    const { runSql } = await import('../../sql/query.js');
+    const displayRows = args.options['display-rows'] as string | undefined;
+    if (displayRows !== undefined) {
+      const { setDisplayLimit } = await import('../../sql/display-limit.js');
+      const rows = Number(displayRows);
+      if (!Number.isInteger(rows) || rows < 0) throw new DataKernelError(`--display-rows needs a whole number, got ${displayRows}`, 'e.g. %sql --display-rows 50');
+      setDisplayLimit(ctx.session, rows);
+    }
+    let text = [args.rest, body ?? ''].join('\n').trim();
+    let target = args.options.out as string | undefined;
+    const assign = ASSIGN.exec(text);
+    if (assign) {
+      target = assign[1];
+      text = assign[2].trim();
+    }
+    if (!text) {
+      if (displayRows !== undefined) return bundle({ 'text/plain': `Results show ${displayRows} rows.` });
+      throw new DataKernelError('%sql: no query', 'Write the SQL after %sql, or below %%sql in a cell.');
+    }
+    const on = args.options.on as string | undefined;
+    let result;
+    if (on) {
+      const { getConnection } = await import('../../connectors/registry.js');
+      result = await getConnection(ctx.session, on).query(text);
+    } else {
+      result = await runSql(ctx.session, text, undefined, { variables: { has: (n) => ctx.hasVariable(n), get: (n) => ctx.getVariable(n) } });
+    }
+    if (target) ctx.setVariable(target, result);
+    return result;
+  },
+});

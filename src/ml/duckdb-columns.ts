@@ -1,0 +1,70 @@
+import type { DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api';
+import { quoteIdent } from '../sql/identifiers.js';
+import type { Column, ColumnBatch, InputType } from './columns.js';
+
+/** A column of a relation and how it is read as a model input. */
+export interface RelationColumn {
+  name: string;
+  sqlType: string;
+  type: InputType;
+}
+
+const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|REAL|DECIMAL.*)$/i;
+
+/** The columns of `relation` with the input type each becomes (numbers, booleans, everything else as text). */
+export async function describeRelation(connection: DuckDBConnection, relation: string): Promise<RelationColumn[]> {
+  const reader = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${relation}`);
+  return reader.getRowObjectsJS().map((row) => {
+    const sqlType = String(row.column_type);
+    const type: InputType = NUMERIC.test(sqlType) ? 'number' : sqlType.toUpperCase() === 'BOOLEAN' ? 'boolean' : 'string';
+    return { name: String(row.column_name), sqlType, type };
+  });
+}
+
+// Numbers are read as DOUBLE and everything else as VARCHAR, so each chunk vector holds one known JS type.
+const selectList = (columns: RelationColumn[]) =>
+  columns.map((c) => `CAST(${quoteIdent(c.name)} AS ${c.type === 'number' ? 'DOUBLE' : 'VARCHAR'})`).join(', ');
+
+function emptyColumns(columns: RelationColumn[], length: number): Record<string, Column> {
+  return Object.fromEntries(columns.map((c) => [c.name, c.type === 'number' ? new Float64Array(length) : new Array<string | null>(length)]));
+}
+
+function copyChunk(chunk: DuckDBDataChunk, columns: RelationColumn[], into: Record<string, Column>, at: number): void {
+  const rows = chunk.rowCount;
+  columns.forEach((c, j) => {
+    const vector = chunk.getColumnVector(j);
+    const target = into[c.name];
+    if (target instanceof Float64Array) {
+      for (let i = 0; i < rows; i++) target[at + i] = (vector.getItem(i) as number | null) ?? NaN;
+    } else {
+      for (let i = 0; i < rows; i++) target[at + i] = vector.getItem(i) as string | null;
+    }
+  });
+}
+
+/**
+ * Reads `columns` of `relation` (rows `offset` to `offset + limit` when given) as typed columns: Float64Array
+ * with NaN for null, or strings; never one object per row.
+ */
+export async function readColumns(
+  connection: DuckDBConnection,
+  relation: string,
+  columns: RelationColumn[],
+  window?: { offset: number; limit: number },
+): Promise<ColumnBatch> {
+  const range = window ? ` LIMIT ${Math.trunc(window.limit)} OFFSET ${Math.trunc(window.offset)}` : '';
+  const result = await connection.run(`SELECT ${selectList(columns)} FROM ${relation}${range}`);
+  const chunks: DuckDBDataChunk[] = [];
+  let length = 0;
+  for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+    chunks.push(chunk);
+    length += chunk.rowCount;
+  }
+  const batch: ColumnBatch = { length, columns: emptyColumns(columns, length) };
+  let at = 0;
+  for (const chunk of chunks) {
+    copyChunk(chunk, columns, batch.columns, at);
+    at += chunk.rowCount;
+  }
+  return batch;
+}

@@ -1,0 +1,224 @@
+import type { LayersModel, Tensor } from '@tensorflow/tfjs';
+import { Progress } from '../display/progress.js';
+import { DataKernelError } from '../errors.js';
+import { Session } from '../session/session.js';
+import { embeddedDuckDB } from '../sql/duckdb.js';
+import { buildModel, checkKind, DEFAULT_HIDDEN, type ModelKind } from './architectures.js';
+import { tensorflow, withKernelFallback, type Tf } from './backend.js';
+import { selectRows, type InputType } from './columns.js';
+import { dataRelation, type Variables } from './data-source.js';
+import { describeRelation, readColumns } from './duckdb-columns.js';
+import { fingerprint } from './fingerprint.js';
+import { fitTfjs, type TrainingArrays } from './fit-tfjs.js';
+import { taskMetrics, type Metrics } from './metrics.js';
+import { checkModelName, saveModelVersion, type InputField } from './model-store.js';
+import { fitPreparation, prepare } from './preparation.js';
+import { seededRandom, shuffleInPlace } from './random.js';
+import { newRunId, recordRun, type EpochLog } from './runs.js';
+import { fitLinear, fitLogistic, type LinearWeights } from './solvers.js';
+import { encodeTarget, inferTarget, labelledRows, outputUnits, pointPredictions, probabilities, type TargetEncoding, type Task } from './target.js';
+import { TrainResult } from './train-result.js';
+
+/** Options of `train()`; the same as %train's flags. */
+export interface TrainOptions {
+  /** Registry name; each training stores the next version. */
+  name: string;
+  /** A table/view name, file path, variable name (with `variables`), or the data itself (records, QueryResult, DataFrame). */
+  data: string | object;
+  target: string;
+  /** Feature columns. @default every column but the target */
+  features?: string[];
+  /** A built-in kind, or your own tfjs layers model (input width = prepared features; it is compiled with Adam). @default "mlp" */
+  model?: ModelKind | LayersModel;
+  /** Overrides the task inferred from the target. */
+  task?: Task;
+  /** @default 30 */
+  epochs?: number;
+  /** @default 64 */
+  batchSize?: number;
+  /** Share of rows held out to validate. @default 0.2 */
+  validation?: number;
+  /** Seeds the split, the shuffles and the initial weights. @default 42 */
+  seed?: number;
+  /** Adam's learning rate. @default 0.005 */
+  learningRate?: number;
+  /** Hidden layer sizes of the MLP. @default [64, 32] */
+  hidden?: number[];
+  /** The project whose registry and catalog are used. @default new Session(process.cwd()) */
+  session?: Session;
+  /** Where variable names in `data` are looked up. */
+  variables?: Variables;
+  /** Folder relative file paths in `data` start from. @default the session's project folder */
+  cwd?: string;
+  /** Code recorded with the run (the cell's source). */
+  cellSource?: string;
+}
+
+// The dedicated solvers build a (d+1)^2 matrix per pass; beyond these widths gradient descent is cheaper.
+const MAX_NORMAL_EQUATION_WIDTH = 500;
+const MAX_IRLS_WIDTH = 200;
+
+const TYPES: Record<InputType, InputType> = { number: 'number', boolean: 'boolean', string: 'string' };
+
+interface Split {
+  train: Int32Array;
+  validation: Int32Array;
+}
+
+function split(rows: Int32Array, share: number, seed: number): Split {
+  const shuffled = shuffleInPlace(Int32Array.from(rows), seededRandom(seed));
+  const held = share > 0 ? Math.max(1, Math.round(rows.length * share)) : 0;
+  if (rows.length - held < 2) throw new DataKernelError(`Only ${rows.length} labelled rows: too few to train`, 'Train on more rows, or lower --validation.');
+  return { validation: shuffled.subarray(0, held), train: shuffled.subarray(held) };
+}
+
+/** Raw model outputs (n x units) for a prepared matrix. */
+async function predictRaw(tf: Tf, model: LayersModel, x: Float32Array, n: number, d: number): Promise<Float32Array> {
+  const input = tf.tensor2d(x, [n, d]);
+  const output = model.predict(input) as Tensor;
+  const values = (await output.data()) as Float32Array;
+  tf.dispose([input, output]);
+  return values;
+}
+
+function scoreOutputs(target: TargetEncoding, raw: Float32Array, actual: Float32Array): Metrics {
+  const n = actual.length;
+  const point = pointPredictions(target, raw, n);
+  const truth = target.task === 'regression' ? Float64Array.from(actual, (v) => v * target.std! + target.mean!) : actual;
+  return taskMetrics(target.task, truth, { point, probabilities: probabilities(target, raw, n) }, target.classes?.length ?? 1);
+}
+
+// Validation loss on the training loss's scale: log loss, or the MSE of the standardised target.
+const validationLoss = (target: TargetEncoding, metrics: Metrics) => (target.task === 'regression' ? (metrics.rmse / target.std!) ** 2 : metrics.log_loss);
+
+function setLinearWeights(tf: Tf, model: LayersModel, fitted: LinearWeights): void {
+  const d = fitted.weights.length;
+  model.getLayer('output').setWeights([tf.tensor2d(Float32Array.from(fitted.weights), [d, 1]), tf.tensor1d([fitted.bias])]);
+}
+
+/**
+ * Trains a model on a data source and stores it as the next version of `name` in the project's registry
+ * (.datakernel/models/NAME/VERSION), recording the run in the catalog. Shows live progress in the current cell.
+ */
+export async function train(options: TrainOptions): Promise<TrainResult> {
+  const started = Date.now();
+  const session = options.session ?? new Session();
+  const name = checkModelName(options.name);
+  const seed = options.seed ?? 42;
+  const epochs = options.epochs ?? 30;
+  const batchSize = options.batchSize ?? 64;
+  const share = options.validation ?? 0.2;
+  const learningRate = options.learningRate ?? 0.005;
+  const hidden = options.hidden ?? DEFAULT_HIDDEN;
+  if (!(share >= 0 && share < 1)) throw new DataKernelError(`--validation must be in [0, 1), got ${share}`, 'Use e.g. --validation 0.2 (or 0 to train on every row).');
+  if (!(epochs >= 1 && batchSize >= 1)) throw new DataKernelError('--epochs and --batch must be at least 1', 'Use e.g. --epochs 30 --batch 64.');
+
+  const relation = await dataRelation(session, options.data, options.variables, options.cwd);
+  const { connection } = await embeddedDuckDB(session);
+  const described = await describeRelation(connection, relation);
+  const known = new Map(described.map((c) => [c.name, c]));
+  const hint = `Columns: ${described.map((c) => c.name).join(', ')}.`;
+  if (!known.has(options.target)) throw new DataKernelError(`No target column "${options.target}" in the data`, hint);
+  const featureNames = options.features ?? described.map((c) => c.name).filter((c) => c !== options.target);
+  for (const feature of featureNames) if (!known.has(feature)) throw new DataKernelError(`No feature column "${feature}" in the data`, hint);
+  if (featureNames.length === 0) throw new DataKernelError('No feature columns to train on', 'Name them with --features a,b,c.');
+  const batch = await readColumns(connection, relation, [...featureNames, options.target].map((c) => known.get(c)!));
+
+  const targetColumn = batch.columns[options.target];
+  const target = inferTarget(options.target, targetColumn, labelledRows(targetColumn, batch.length), options.task);
+  const { train: trainRows, validation: validationRows } = split(labelledRows(targetColumn, batch.length), share, seed);
+  const types = Object.fromEntries(featureNames.map((f) => [f, TYPES[known.get(f)!.type]]));
+  const preparation = fitPreparation(batch, types, trainRows);
+  const d = preparation.outputColumns.length;
+  const units = outputUnits(target);
+  const trainSet: TrainingArrays = { x: prepare(preparation, selectRows(batch, trainRows)), y: encodeTarget(target, targetColumn, trainRows), n: trainRows.length, d };
+  const validationX = prepare(preparation, selectRows(batch, validationRows));
+  const validationY = encodeTarget(target, targetColumn, validationRows);
+
+  const tf = await tensorflow();
+  const custom = typeof options.model === 'object' ? options.model : undefined;
+  const kind = custom ? 'custom' : checkKind(options.model as string | undefined, target.task);
+  // Multiclass logistic regression is a softmax layer.
+  const model = custom ?? buildModel(tf, kind === 'logistic' && target.task === 'multiclass' ? 'softmax' : (kind as ModelKind), target.task, d, units, seed, hidden);
+  const shape = model.inputs[0]?.shape;
+  if (shape?.[1] !== d) throw new DataKernelError(`The model takes ${shape?.[1]} inputs, but the prepared features are ${d} columns`, `Build it with inputShape: [${d}] (columns: ${preparation.outputColumns.slice(0, 8).join(', ')}${d > 8 ? ', ...' : ''}).`);
+
+  const history: EpochLog[] = [];
+  const backend = tf.getBackend();
+  const progress = new Progress({ label: `Training ${name} (${kind}, ${backend})`, total: epochs, unit: 'epochs' });
+  const evaluate = async (): Promise<Metrics> =>
+    validationRows.length > 0 ? scoreOutputs(target, await predictRaw(tf, model, validationX, validationRows.length, d), validationY) : {};
+  const logEpoch = async (epoch: number, loss: number, withValidation = true) => {
+    const metrics = withValidation ? await evaluate() : {};
+    const entry: EpochLog = { epoch, loss };
+    if (metrics.log_loss !== undefined || metrics.rmse !== undefined) entry.val_loss = validationLoss(target, metrics);
+    for (const key of ['accuracy', 'auc', 'rmse', 'r2']) if (metrics[key] !== undefined) entry[`val_${key}`] = metrics[key];
+    history.push(entry);
+    const detail = Object.entries(entry).filter(([k]) => k !== 'epoch').map(([k, v]) => `${k} ${v.toPrecision(4)}`).join('  ');
+    progress.update(epoch, detail);
+  };
+
+  let solver = 'adam';
+  let usedBackend = backend;
+  if (!custom && kind === 'linear' && d <= MAX_NORMAL_EQUATION_WIDTH) {
+    solver = 'normal-equation';
+    setLinearWeights(tf, model, fitLinear(trainSet.x, trainSet.y, trainSet.n, d));
+    const raw = await predictRaw(tf, model, trainSet.x, trainSet.n, d);
+    await logEpoch(1, raw.reduce((sum, v, i) => sum + (v - trainSet.y[i]) ** 2, 0) / trainSet.n);
+  } else if (!custom && kind === 'logistic' && target.task === 'binary' && d <= MAX_IRLS_WIDTH) {
+    solver = 'irls';
+    const losses: number[] = [];
+    setLinearWeights(tf, model, fitLogistic(trainSet.x, trainSet.y, trainSet.n, d, epochs, (_, loss) => losses.push(loss)));
+    for (let i = 0; i < losses.length; i++) await logEpoch(i + 1, losses[i], i === losses.length - 1);
+  } else {
+    usedBackend = await withKernelFallback((active) =>
+      fitTfjs(tf, model, trainSet, {
+        task: target.task,
+        units,
+        epochs,
+        batchSize,
+        seed,
+        learningRate,
+        onEpoch: (epoch, loss) => logEpoch(epoch, loss),
+      }).then(() => active),
+    );
+  }
+  const metrics: Metrics =
+    validationRows.length > 0 ? await evaluate() : scoreOutputs(target, await predictRaw(tf, model, trainSet.x, trainSet.n, d), trainSet.y);
+  progress.finish(`done: ${history.length} ${solver === 'irls' ? 'iterations' : 'epochs'}`);
+
+  const inputSchema: InputField[] = preparation.features.map((step) => ({ name: step.name, type: step.type, required: !step.indicator }));
+  const params = { kind, task: target.task, target: options.target, features: featureNames, epochs, batchSize, validation: share, seed, learningRate, ...(kind === 'mlp' ? { hidden } : {}) };
+  const dataFingerprint = fingerprint(batch);
+  const runId = newRunId();
+  const { dir, card } = await saveModelVersion(session, name, {
+    model,
+    preparation,
+    target,
+    inputSchema,
+    metrics,
+    card: { task: target.task, kind, backend: usedBackend, solver, fingerprint: dataFingerprint, rows: batch.length, params, runId },
+  });
+  const durationMs = Date.now() - started;
+  await recordRun(session, {
+    id: runId,
+    model: name,
+    version: card.version,
+    startedAt: new Date(started),
+    durationMs,
+    task: target.task,
+    kind,
+    backend: usedBackend,
+    solver,
+    params,
+    history,
+    metrics,
+    fingerprint: dataFingerprint,
+    rows: batch.length,
+    code: options.cellSource ?? '',
+  });
+  return new TrainResult(name, card.version, dir, target.task, kind, usedBackend, solver, metrics, history, runId, durationMs, {
+    train: trainRows.length,
+    validation: validationRows.length,
+  });
+}

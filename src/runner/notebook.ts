@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { DataKernelError } from '../errors.js';
+
+/** One output of a code cell, as nbformat 4 stores it. */
+export type NotebookOutput =
+  | { output_type: 'stream'; name: 'stdout' | 'stderr'; text: string }
+  | { output_type: 'display_data'; data: Record<string, unknown>; metadata: Record<string, unknown> }
+  | { output_type: 'execute_result'; execution_count: number; data: Record<string, unknown>; metadata: Record<string, unknown> }
+  | { output_type: 'error'; ename: string; evalue: string; traceback: string[] };
+
+/** A notebook cell (nbformat 4); fields this runner does not touch are kept as they are. */
+export interface NotebookCell {
+  cell_type: 'code' | 'markdown' | 'raw';
+  id?: string;
+  metadata: Record<string, unknown> & { tags?: string[] };
+  source: string | string[];
+  execution_count?: number | null;
+  outputs?: NotebookOutput[];
+  [other: string]: unknown;
+}
+
+/** An nbformat 4 notebook. */
+export interface Notebook {
+  nbformat: number;
+  nbformat_minor: number;
+  metadata: Record<string, any>;
+  cells: NotebookCell[];
+}
+
+/** Reads an .ipynb file; throws DataKernelError for anything that is not an nbformat 4 notebook. */
+export function readNotebook(path: string): Notebook {
+  let notebook: Notebook;
+  try {
+    notebook = JSON.parse(readFileSync(path, 'utf8')) as Notebook;
+  } catch (error) {
+    throw new DataKernelError(`Cannot read the notebook ${path}: ${(error as Error).message}`, 'Pass the path of an .ipynb file saved by Jupyter.');
+  }
+  if (notebook?.nbformat !== 4 || !Array.isArray(notebook.cells)) {
+    throw new DataKernelError(`${path} is not an nbformat 4 notebook`, 'Open and save it with Jupyter (or `jupyter nbconvert --to notebook`) to upgrade it.');
+  }
+  return notebook;
+}
+
+/** Writes the notebook atomically (a reader, or a crash, never sees half a file), in Jupyter's layout. */
+export function writeNotebook(path: string, notebook: Notebook): void {
+  const partial = `${path}.partial`;
+  writeFileSync(partial, `${JSON.stringify(notebook, null, 1)}\n`);
+  renameSync(partial, path);
+}
+
+/** The cell's source as one string. */
+export function sourceText(cell: NotebookCell): string {
+  return Array.isArray(cell.source) ? cell.source.join('') : cell.source;
+}
+
+export function hasTag(cell: NotebookCell, tag: string): boolean {
+  return Array.isArray(cell.metadata?.tags) && cell.metadata.tags.includes(tag);
+}
+
+/** A new cell; it gets an id when the notebook's format has them (nbformat 4.5+), as the schema requires. */
+export function newCell(notebook: Notebook, cellType: 'code' | 'markdown', source: string, tags: string[]): NotebookCell {
+  const cell: NotebookCell =
+    cellType === 'code'
+      ? { cell_type: 'code', metadata: { tags }, source, execution_count: null, outputs: [] }
+      : { cell_type: 'markdown', metadata: { tags }, source };
+  if (notebook.nbformat_minor >= 5) cell.id = randomBytes(4).toString('hex');
+  return cell;
+}

@@ -1,0 +1,83 @@
+import { JUPYTER_DISPLAY, type MimeBundle } from '../display/mime.js';
+import { tableBundle } from '../display/table.js';
+import { DataKernelError } from '../errors.js';
+import type { Session } from '../session/session.js';
+import { diffSchemas, type FailOn, type SchemaChange, type SchemaDiff } from './diff.js';
+import type { TableSchema } from './model.js';
+import { readSnapshot } from './snapshot.js';
+import { latestSnapshot, type SchemaSnapshot } from './snapshot-store.js';
+import type { TargetOptions, TargetSource } from './target.js';
+import { formatSpan, formatTime } from './time-text.js';
+
+const asSchema = (snapshot: SchemaSnapshot, label: string): TableSchema => ({ target: label, kind: snapshot.kind, columns: snapshot.columns });
+
+/** How a target changed since its last snapshot: the schema diff, row counts and fingerprints, with times. */
+export class SchemaDrift {
+  /** The schema changes from the snapshot to now. */
+  readonly diff: SchemaDiff;
+
+  constructor(
+    /** The last recorded snapshot. */
+    readonly before: SchemaSnapshot,
+    /** The target as it is now (not recorded). */
+    readonly now: SchemaSnapshot,
+  ) {
+    this.diff = diffSchemas(asSchema(before, `snapshot ${formatTime(before.takenAt)}`), asSchema(now, `now ${formatTime(now.takenAt)}`));
+  }
+
+  /** True when the schema changed at all since the snapshot. */
+  get drifted(): boolean {
+    return this.before.fingerprint !== this.now.fingerprint;
+  }
+
+  get breaking(): boolean {
+    return this.diff.breaking;
+  }
+
+  get compatible(): boolean {
+    return this.diff.compatible;
+  }
+
+  get changes(): SchemaChange[] {
+    return this.diff.changes;
+  }
+
+  /** One line: target, times, age, rows then and now, and the verdict. */
+  summary(): string {
+    const { before, now } = this;
+    const age = formatSpan(now.takenAt.getTime() - before.takenAt.getTime());
+    const rows = `rows ${before.rowCount.toLocaleString('en-US')} -> ${now.rowCount.toLocaleString('en-US')}`;
+    const verdict = !this.drifted
+      ? 'no schema drift'
+      : `${this.changes.length} change${this.changes.length === 1 ? '' : 's'} (${this.diff.breakingChanges.length} breaking), fingerprint ${before.fingerprint} -> ${now.fingerprint}`;
+    return `${before.target} since snapshot at ${formatTime(before.takenAt)} (${age} ago): ${verdict}; ${rows}`;
+  }
+
+  /** Throws a DataKernelError when the drift has breaking changes (`breaking`) or any change (`change`). */
+  failOn(level: FailOn): this {
+    try {
+      this.diff.failOn(level);
+    } catch (error) {
+      throw new DataKernelError(`Schema drift of ${this.before.target}: ${(error as DataKernelError).message}`, (error as DataKernelError).hint);
+    }
+    return this;
+  }
+
+  toJSON() {
+    return { target: this.before.target, since: this.before.takenAt, now: this.now.takenAt, drifted: this.drifted, compatible: this.compatible, changes: this.changes };
+  }
+
+  [JUPYTER_DISPLAY](): MimeBundle {
+    return this.diff.identical ? { 'text/plain': this.summary() } : tableBundle({ ...this.diff.table(), caption: this.summary() });
+  }
+}
+
+/** Compares a target now against its last snapshot in the catalog. */
+export async function schemaDrift(session: Session, source: TargetSource, options: TargetOptions = {}): Promise<SchemaDrift> {
+  const now = await readSnapshot(session, source, options);
+  const before = await latestSnapshot(session, now.target);
+  if (!before) {
+    throw new DataKernelError(`No snapshot of ${now.target} yet`, `Record one first: %schema snapshot ${now.target}`);
+  }
+  return new SchemaDrift(before, now);
+}

@@ -1,0 +1,159 @@
+import { existsSync, statSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import type { Connector } from '../connectors/connector.js';
+import { fileFormat, fileReader } from '../connectors/files.js';
+import { findConnection } from '../connectors/registry.js';
+import { DataKernelError } from '../errors.js';
+import type { Session } from '../session/session.js';
+import { embeddedDuckDB } from '../sql/duckdb.js';
+import { quoteIdent, quoteMysqlIdent, quoteQualified } from '../sql/identifiers.js';
+import { isTableLike, registerValue, type VariableScope } from '../sql/register-value.js';
+import { loadConnectionTables } from '../sql/connection-tables.js';
+import { describeParquet, describeRelation, describeTable, findTable } from './describe.js';
+import type { ColumnSchema, TableSchema, TargetKind } from './model.js';
+
+/** Anything a schema can be read from: a name (table, view, file, connection table, variable) or a query result. */
+export type TargetSource = string | { relation: string; columns: ReadonlyArray<{ name: string; type: string }>; numRows: number };
+
+/** Where relative file paths start and where kernel variables live. */
+export interface TargetOptions {
+  /** Folder relative file paths start from. @default session.projectDir */
+  cwd?: string;
+  /** Kernel variables a name may refer to. */
+  variables?: VariableScope;
+}
+
+/** A resolved target: its normalised schema, row count and an SQL relation over its data. */
+export interface SchemaTarget {
+  /** The name snapshots are stored under (files: relative to the project folder). */
+  readonly key: string;
+  readonly kind: TargetKind;
+  /** The connection and table, for tables of remote connections (Postgres, MySQL/MariaDB). */
+  readonly remote?: { connector: Connector; table: string };
+  /** The file or folder path, for file targets. */
+  readonly path?: string;
+  schema(): Promise<TableSchema>;
+  /** Rows, counted where the data lives (on the source for remote tables). */
+  rowCount(): Promise<number>;
+  /** An SQL relation over the data in the embedded DuckDB; remote tables are loaded into it first. */
+  relation(): Promise<string>;
+}
+
+const isResult = (value: unknown): value is Exclude<TargetSource, string> =>
+  !!value && typeof value === 'object' && typeof (value as { relation?: unknown }).relation === 'string' && Array.isArray((value as { columns?: unknown }).columns);
+
+const looksLikeFile = (name: string) => fileFormat(name) !== undefined || /[*?/\\]/.test(name) || name.startsWith('.');
+
+/** Splits `a.b."c.d"` into its parts, honouring double quotes. */
+function nameParts(name: string): string[] {
+  const parts: string[] = [];
+  const pattern = /\s*(?:"((?:[^"]|"")*)"|([^."]+))\s*(\.|$)/gy;
+  let match: RegExpExecArray | null;
+  while (pattern.lastIndex < name.length && (match = pattern.exec(name))) {
+    parts.push(match[1] !== undefined ? match[1].replace(/""/g, '"') : match[2].trim());
+    if (!match[3]) break;
+  }
+  return parts;
+}
+
+async function countRows(session: Session, relation: string): Promise<number> {
+  const { connection } = await embeddedDuckDB(session);
+  const reader = await connection.runAndReadAll(`SELECT count(*) FROM ${relation}`);
+  return Number(reader.getRows()[0][0]);
+}
+
+function relationTarget(session: Session, key: string, kind: TargetKind, relation: () => Promise<string>, columns: () => Promise<ColumnSchema[]>): SchemaTarget {
+  return {
+    key,
+    kind,
+    schema: async () => ({ target: key, kind, columns: await columns() }),
+    rowCount: async () => countRows(session, await relation()),
+    relation,
+  };
+}
+
+function fileTarget(session: Session, name: string, cwd: string): SchemaTarget {
+  const path = resolve(cwd, name);
+  const inProject = relative(session.projectDir, path);
+  const key = inProject && !inProject.startsWith('..') && !isAbsolute(inProject) ? inProject.split(sep).join('/') : path;
+  const reader = () => fileReader(path, cwd);
+  const target = relationTarget(session, key, 'file', async () => reader(), async () => {
+    const relation = reader();
+    const { connection } = await embeddedDuckDB(session);
+    const parquetFiles = /^read_parquet\(('(?:[^']|'')*')/.exec(relation)?.[1];
+    return parquetFiles ? describeParquet(connection, relation, parquetFiles) : describeRelation(connection, relation);
+  });
+  return { ...target, path };
+}
+
+function remoteTarget(session: Session, key: string, connector: Connector, parts: string[]): SchemaTarget {
+  const table = parts.join('.');
+  const quote = connector.kind === 'mysql' ? quoteMysqlIdent : quoteIdent;
+  return {
+    key,
+    kind: 'connection',
+    remote: { connector, table },
+    schema: async () => ({
+      target: key,
+      kind: 'connection',
+      columns: (await connector.columns(table)).map((c, i) => ({
+        name: c.name,
+        sourceType: c.sourceType,
+        duckdbType: c.duckdbType,
+        nullable: c.nullable,
+        ...(c.key ? { key: 'primary' as const } : {}),
+        position: i + 1,
+      })),
+    }),
+    rowCount: async () => {
+      const result = await connector.query(`SELECT count(*) AS n FROM ${parts.map(quote).join('.')}`);
+      const [row] = await result.toArray(1);
+      return Number(row?.n ?? 0);
+    },
+    relation: async () => {
+      const schema = parts.length === 2 ? parts[0] : 'main';
+      await loadConnectionTables(session, [{ parts: [connector.name, ...parts], source: [connector.name, ...parts] }]);
+      return quoteQualified(connector.name, schema, parts.at(-1)!);
+    },
+  };
+}
+
+/**
+ * Resolves what the user named: a kernel variable (query result, array of records, Arrow table, DataFrame), a
+ * file/glob/folder (.parquet/.csv/.json), a remote connection table `NAME.schema.table`, or a table or view of
+ * the embedded DuckDB (`table`, `schema.table`, `catalog.schema.table`).
+ */
+export async function resolveTarget(session: Session, source: TargetSource, options: TargetOptions = {}): Promise<SchemaTarget> {
+  const cwd = options.cwd ?? session.projectDir;
+  if (typeof source !== 'string') {
+    if (!isResult(source)) throw new DataKernelError('Not a schema target', 'Pass a table, view, file path, connection table, variable name or query result.');
+    return relationTarget(session, source.relation, 'result', async () => source.relation, async () => describeRelation((await embeddedDuckDB(session)).connection, source.relation));
+  }
+  const name = source.trim();
+  const variables = options.variables;
+  if (variables?.has(name)) {
+    const value = variables.get(name);
+    if (isResult(value)) return { ...(await resolveTarget(session, value, options)), key: name, kind: 'result' };
+    if (isTableLike(value)) {
+      const relation = () => registerValue(session, name, value);
+      return relationTarget(session, name, 'variable', relation, async () => describeRelation((await embeddedDuckDB(session)).connection, await relation()));
+    }
+  }
+  const full = resolve(cwd, name);
+  if (looksLikeFile(name) || (existsSync(full) && statSync(full).isFile())) return fileTarget(session, name, cwd);
+  const parts = nameParts(name);
+  const connector = parts.length >= 2 ? findConnection(session, parts[0]) : undefined;
+  if (connector && (connector.kind === 'postgres' || connector.kind === 'mysql')) return remoteTarget(session, name, connector, parts.slice(1));
+  const { connection } = await embeddedDuckDB(session);
+  const [catalog, schema, table] = parts.length === 3 ? parts : parts.length === 2 ? [undefined, ...parts] : [undefined, undefined, parts[0]];
+  const found = parts.length <= 3 && table ? await findTable(connection, { catalog, schema, table }) : undefined;
+  if (found) {
+    const relation = quoteQualified(found.name.catalog, found.name.schema, found.name.table);
+    return relationTarget(session, name, found.kind, async () => relation, async () => describeTable(connection, found.name));
+  }
+  if (existsSync(full)) return fileTarget(session, name, cwd);
+  throw new DataKernelError(
+    `No table, view, file, connection table or variable named ${name}`,
+    'Name a DuckDB table or view, a file path (.parquet/.csv/.json, glob or folder), a connection table NAME.schema.table (%connect), or a variable holding rows.',
+  );
+}

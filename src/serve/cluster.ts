@@ -1,0 +1,133 @@
+import cluster, { type Worker } from 'node:cluster';
+import { availableParallelism } from 'node:os';
+import { InferenceServer, type InferenceServerOptions } from './inference-server.js';
+import { mergeSnapshots, type MetricsSnapshot } from './metrics.js';
+import { findVersionDirs, loadModelDir } from './model-dir.js';
+
+/** `datakernel serve`: a model folder served by worker processes sharing one port. */
+export interface ServeDirOptions extends InferenceServerOptions {
+  modelDir: string;
+  /** Worker processes; 1 serves from this process. @default one per core */
+  workers?: number;
+  /** Where status lines go. @default stdout */
+  log?: (line: string) => void;
+}
+
+type Message =
+  | { dk: 'ready'; models: string[]; url: string }
+  | { dk: 'metrics-request'; id: number }
+  | { dk: 'snapshot-request'; id: number }
+  | { dk: 'snapshot'; id: number; snapshot: MetricsSnapshot }
+  | { dk: 'metrics'; id: number; snapshot: MetricsSnapshot };
+
+// A worker that does not answer a metrics round in time (busy or dying) is left out of that scrape.
+const SNAPSHOT_TIMEOUT_MS = 2000;
+
+async function startServer(options: ServeDirOptions, collectMetrics?: InferenceServerOptions['collectMetrics']) {
+  const models = await loadModelDir(options.modelDir);
+  const server = new InferenceServer({ ...options, collectMetrics });
+  for (const model of models) server.repository.add(model);
+  await server.listen();
+  return { server, models: models.map((m) => `${m.name}@${m.version}`) };
+}
+
+/** Runs the production server until SIGINT/SIGTERM: one process, or a primary forking `workers` workers. */
+export async function serveModelDir(options: ServeDirOptions): Promise<void> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const workers = options.workers ?? availableParallelism();
+  if (cluster.isWorker) return runWorker(options);
+  findVersionDirs(options.modelDir);
+  if (workers <= 1) {
+    const { server, models } = await startServer(options);
+    log(`datakernel serve: ${models.join(', ')} at ${server.url} (1 process)`);
+    await untilSignal();
+    await server.close();
+    return;
+  }
+  return runPrimary(workers, log);
+}
+
+const untilSignal = () =>
+  new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+
+async function runPrimary(count: number, log: (line: string) => void): Promise<void> {
+  let stopping = false;
+  let ready = 0;
+  const rounds = new Map<number, { snapshots: MetricsSnapshot[]; waiting: number; done(): void }>();
+  let nextRound = 0;
+
+  const collect = (requester: Worker, id: number) => {
+    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
+    const round = nextRound++;
+    const snapshots: MetricsSnapshot[] = [];
+    const done = () => {
+      if (rounds.delete(round)) requester.send({ dk: 'metrics', id, snapshot: mergeSnapshots(snapshots) } satisfies Message);
+    };
+    rounds.set(round, { snapshots, waiting: workers.length, done });
+    for (const w of workers) w.send({ dk: 'snapshot-request', id: round } satisfies Message);
+    setTimeout(done, SNAPSHOT_TIMEOUT_MS).unref();
+  };
+
+  const fork = () => {
+    const worker = cluster.fork();
+    worker.on('message', (message: Message) => {
+      if (message.dk === 'ready' && ++ready === count) log(`datakernel serve: ${message.models.join(', ')} at ${message.url} (${count} workers)`);
+      if (message.dk === 'metrics-request') collect(worker, message.id);
+      if (message.dk === 'snapshot') {
+        const round = rounds.get(message.id);
+        if (!round) return;
+        round.snapshots.push(message.snapshot);
+        if (--round.waiting === 0) round.done();
+      }
+    });
+  };
+
+  const failed = new Promise<never>((_, reject) => {
+    cluster.on('exit', (worker, code, signal) => {
+      if (stopping) return;
+      // A worker that dies before every worker is up means the models or the port are unusable: give up.
+      if (ready < count) reject(new Error(`A serve worker exited (${signal ?? `code ${code}`}) while starting; see its error above`));
+      else {
+        log(`datakernel serve: worker ${worker.process.pid} exited (${signal ?? `code ${code}`}); starting another`);
+        fork();
+      }
+    });
+  });
+  for (let i = 0; i < count; i++) fork();
+  try {
+    await Promise.race([untilSignal(), failed]);
+  } finally {
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGTERM');
+  }
+}
+
+async function runWorker(options: ServeDirOptions): Promise<void> {
+  const pending = new Map<number, (snapshot: MetricsSnapshot) => void>();
+  let nextId = 0;
+  let server: InferenceServer | undefined;
+  process.on('message', (message: Message) => {
+    if (message.dk === 'snapshot-request' && server) {
+      process.send!({ dk: 'snapshot', id: message.id, snapshot: server.metrics.snapshot() } satisfies Message);
+    }
+    if (message.dk === 'metrics') {
+      pending.get(message.id)?.(message.snapshot);
+      pending.delete(message.id);
+    }
+  });
+  const collectMetrics = () =>
+    new Promise<MetricsSnapshot>((resolve) => {
+      const id = nextId++;
+      pending.set(id, resolve);
+      process.send!({ dk: 'metrics-request', id } satisfies Message);
+    });
+  const started = await startServer(options, collectMetrics);
+  server = started.server;
+  process.send!({ dk: 'ready', models: started.models, url: server.url } satisfies Message);
+  await untilSignal();
+  await server.close();
+  process.exit(0);
+}

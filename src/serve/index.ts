@@ -1,0 +1,10 @@
+export { Batcher, type BatchingOptions } from './batcher.js';
+export { serveModelDir, type ServeDirOptions } from './cluster.js';
+export { HttpError } from './http-error.js';
+export { InferenceServer, type InferenceServerOptions } from './inference-server.js';
+export { InputLog } from './input-log.js';
+export { mergeSnapshots, renderPrometheus, ServerMetrics, type MetricsSnapshot } from './metrics.js';
+export { findVersionDirs, loadModelDir } from './model-dir.js';
+export { ModelRepository, type ServedVersion } from './model-repository.js';
+export type { FeatureSpec, ServableModel } from './servable.js';
+export { ServerPool, serverPool, type ServedModelInfo } from './server-pool.js';

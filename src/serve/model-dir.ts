@@ -1,0 +1,36 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DataKernelError } from '../errors.js';
+import type { LoadedModel } from '../ml/model-store.js';
+
+const isVersionDir = (dir: string) => existsSync(join(dir, 'meta.json'));
+
+const subdirs = (dir: string) =>
+  readdirSync(dir)
+    .map((entry) => join(dir, entry))
+    .filter((path) => statSync(path).isDirectory());
+
+/**
+ * The version folders under `dir`, which may be one version (NAME/VERSION, with meta.json), one model
+ * (NAME, with version folders, as TF Serving's model_base_path) or a whole registry (.datakernel/models).
+ */
+export function findVersionDirs(dir: string): string[] {
+  const root = resolve(dir);
+  if (!existsSync(root) || !statSync(root).isDirectory()) {
+    throw new DataKernelError(`Model folder ${root} does not exist`, 'Pass --model-dir .datakernel/models (all models) or .datakernel/models/NAME.');
+  }
+  if (isVersionDir(root)) return [root];
+  const versions = subdirs(root).filter(isVersionDir);
+  if (versions.length) return versions;
+  const nested = subdirs(root).flatMap((model) => subdirs(model).filter(isVersionDir));
+  if (nested.length) return nested;
+  throw new DataKernelError(`No models in ${root}`, 'Train one with %train, then pass its .datakernel/models folder (or .datakernel/models/NAME).');
+}
+
+/** Loads every model version under `dir` (see findVersionDirs). */
+export async function loadModelDir(dir: string): Promise<LoadedModel[]> {
+  const { loadModel } = await import('../ml/model-store.js');
+  const models: LoadedModel[] = [];
+  for (const versionDir of findVersionDirs(dir)) models.push(await loadModel(versionDir));
+  return models;
+}

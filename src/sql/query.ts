@@ -1,0 +1,117 @@
+import type { DuckDBConnection, DuckDBPreparedStatement, DuckDBValue } from '@duckdb/node-api';
+import { DataKernelError } from '../errors.js';
+import type { Session } from '../session/session.js';
+import { tempTable, writeColumns } from './column-writer.js';
+import { loadConnectionTables } from './connection-tables.js';
+import { embeddedDuckDB } from './duckdb.js';
+import { quoteQualified, tempName } from './identifiers.js';
+import { registerVariables, type VariableScope } from './register-value.js';
+import { QueryResult } from './result.js';
+import { splitStatements, tableReferences } from './sql-text.js';
+import { sqlError } from './sql-error.js';
+
+/** Values for `$name` (by name) or `$1`, `?` (by position) parameters. */
+export type SqlParams = Record<string, unknown> | readonly unknown[];
+
+export interface RunSqlOptions {
+  /** Kernel variables: `$name` falls back to them, and table-like ones are queryable by name. */
+  variables?: VariableScope;
+}
+
+/** A JS value as a DuckDB parameter value; anything else is refused, never turned into SQL text. */
+async function paramValue(name: string, value: unknown): Promise<DuckDBValue> {
+  const duckdb = await import('@duckdb/node-api');
+  if (value === null || value === undefined) return null;
+  if (['number', 'string', 'boolean', 'bigint'].includes(typeof value)) return value as DuckDBValue;
+  if (value instanceof Date) return duckdb.jsToDuckDBValue(value, duckdb.TIMESTAMP);
+  if (Array.isArray(value)) return duckdb.listValue(await Promise.all(value.map((v) => paramValue(name, v))));
+  throw new DataKernelError(`$${name} is a ${value?.constructor?.name ?? typeof value}, which SQL cannot take as a value`, 'Bind numbers, strings, booleans, bigints, Dates, or arrays of them.');
+}
+
+async function bindParams(prepared: DuckDBPreparedStatement, params: SqlParams | undefined, variables: VariableScope | undefined): Promise<void> {
+  const count = prepared.parameterCount;
+  if (count === 0) return;
+  const values: DuckDBValue[] = [];
+  for (let i = 1; i <= count; i++) {
+    const name = prepared.parameterName(i);
+    let value: unknown;
+    if (Array.isArray(params) && /^\d+$/.test(name)) {
+      if (Number(name) > params.length) throw new DataKernelError(`No value for parameter $${name}`, `Pass ${name} or more params.`);
+      value = params[Number(name) - 1];
+    } else if (params && !Array.isArray(params) && Object.hasOwn(params, name)) value = (params as Record<string, unknown>)[name];
+    else if (variables?.has(name)) value = variables.get(name);
+    else throw new DataKernelError(`No value for $${name}`, `Define a variable ${name} (e.g. const ${name} = ...) or pass it in params; $name binds a value, never SQL text.`);
+    values.push(await paramValue(name, value));
+  }
+  prepared.bind(values);
+}
+
+async function prepare(connection: DuckDBConnection, sql: string, where: { statement: number; statements: number; prefix?: string }) {
+  try {
+    return await connection.prepare(sql);
+  } catch (error) {
+    throw sqlError(error, where);
+  }
+}
+
+/** The last statement's rows into a temp table: CREATE TABLE AS when DuckDB accepts it, else read and write back. */
+async function materialise(session: Session, connection: DuckDBConnection, statement: string, prepared: DuckDBPreparedStatement, bind: (p: DuckDBPreparedStatement) => Promise<void>, where: { statement: number; statements: number }): Promise<QueryResult> {
+  const { StatementType } = await import('@duckdb/node-api');
+  const table = tempTable(tempName('result'));
+  if (prepared.statementType === StatementType.SELECT) {
+    const prefix = `CREATE TEMP TABLE ${quoteQualified(table.table)} AS `;
+    let ctas: DuckDBPreparedStatement | undefined;
+    try {
+      ctas = await connection.prepare(prefix + statement);
+    } catch {
+      // SHOW, PRAGMA, DESCRIBE are SELECTs that CREATE TABLE AS does not take: they go the general way below.
+    }
+    if (ctas) {
+      await bind(ctas);
+      try {
+        await ctas.run();
+      } catch (error) {
+        throw sqlError(error, { ...where, prefix });
+      }
+      return QueryResult.fromTable(session, table);
+    }
+  }
+  let reader;
+  try {
+    reader = await prepared.runAndReadAll();
+  } catch (error) {
+    throw sqlError(error, where);
+  }
+  const types = reader.columnTypes().map(String);
+  const values = reader.getColumnsJS();
+  const names = reader.deduplicatedColumnNames();
+  await writeColumns(connection, table, names.map((name, i) => ({ name, sqlType: types[i], values: values[i] ?? [] })));
+  return QueryResult.fromTable(session, table);
+}
+
+/**
+ * Runs SQL (one or more statements) on the session's embedded DuckDB and returns the last statement's result.
+ * `$name` parameters are bound from `params`, then from `options.variables` (never spliced into the text);
+ * connection tables (NAME.schema.table) and table-like variables named in FROM/JOIN are loaded first.
+ */
+export async function runSql(session: Session, sql: string, params?: SqlParams, options: RunSqlOptions = {}): Promise<QueryResult> {
+  const statements = splitStatements(sql);
+  if (statements.length === 0) throw new DataKernelError('No SQL to run', 'Write a statement, e.g. SELECT 42 AS answer.');
+  const { connection } = await embeddedDuckDB(session);
+  const refs = tableReferences(sql);
+  await loadConnectionTables(session, refs);
+  if (options.variables) await registerVariables(session, refs.filter((r) => r.parts.length === 1).map((r) => r.parts[0]), options.variables);
+  const bind = (p: DuckDBPreparedStatement) => bindParams(p, params, options.variables);
+  for (let i = 0; i < statements.length; i++) {
+    const where = { statement: i, statements: statements.length };
+    const prepared = await prepare(connection, statements[i], where);
+    await bind(prepared);
+    if (i === statements.length - 1) return materialise(session, connection, statements[i], prepared, bind, where);
+    try {
+      await prepared.run();
+    } catch (error) {
+      throw sqlError(error, where);
+    }
+  }
+  throw new Error('unreachable: the last statement returns');
+}

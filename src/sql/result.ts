@@ -1,0 +1,140 @@
+import type { Table } from 'apache-arrow';
+import type { DataFrame } from 'danfojs-node';
+import type { MimeBundle } from '../display/mime.js';
+import { tableBundle } from '../display/table.js';
+import { DataKernelError } from '../errors.js';
+import type { Session } from '../session/session.js';
+import { arrowTable } from './arrow.js';
+import { relationOf, type TableRef } from './column-writer.js';
+import { displayLimit } from './display-limit.js';
+import { embeddedDuckDB } from './duckdb.js';
+import { quoteIdent } from './identifiers.js';
+
+/** A column of a query result: its name and DuckDB type (e.g. "BIGINT", "TIMESTAMP WITH TIME ZONE"). */
+export interface ResultColumn {
+  name: string;
+  type: string;
+}
+
+// A result's temp table goes when nothing refers to the result any more, so long sessions do not pile them up.
+const dropWhenCollected = new FinalizationRegistry<{ session: Session; relation: string }>(({ session, relation }) => {
+  void embeddedDuckDB(session)
+    .then(({ connection }) => connection.run(`DROP TABLE IF EXISTS ${relation}`))
+    .catch(() => undefined);
+});
+
+/** JSON-safe value for application/vnd.dataresource+json. */
+const jsonSafe = (value: unknown): unknown =>
+  typeof value === 'bigint' ? (Number.isSafeInteger(Number(value)) ? Number(value) : value.toString()) : value instanceof Uint8Array ? `<${value.length} bytes>` : value;
+
+function tableSchemaType(sqlType: string): string {
+  const t = sqlType.toUpperCase();
+  if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|U\w*INT)$/.test(t)) return 'integer';
+  if (/^(FLOAT|DOUBLE|DECIMAL)/.test(t)) return 'number';
+  if (t === 'BOOLEAN') return 'boolean';
+  if (t === 'DATE') return 'date';
+  if (t.startsWith('TIMESTAMP')) return 'datetime';
+  if (t.endsWith('[]') || t.startsWith('STRUCT') || t.startsWith('MAP') || t === 'JSON') return 'any';
+  return 'string';
+}
+
+/**
+ * A query result kept in the embedded DuckDB (a temporary table): only what is asked for becomes JS values,
+ * so a 10-million-row result shows its first rows without reading the rest.
+ */
+export class QueryResult {
+  /** The quoted relation in the embedded DuckDB holding the rows; SELECT from it freely. */
+  readonly relation: string;
+
+  private constructor(
+    private readonly session: Session,
+    ref: TableRef,
+    /** Rows in the result. */
+    readonly numRows: number,
+    /** Column names and DuckDB types, in order. */
+    readonly columns: ResultColumn[],
+    owned: boolean,
+  ) {
+    this.relation = relationOf(ref);
+    if (owned) dropWhenCollected.register(this, { session, relation: this.relation });
+  }
+
+  /**
+   * Wraps a table of the embedded DuckDB. With `owned` the result drops the table once it is garbage collected.
+   */
+  static async fromTable(session: Session, ref: TableRef, owned = true): Promise<QueryResult> {
+    const { connection } = await embeddedDuckDB(session);
+    const relation = relationOf(ref);
+    const described = await connection.runAndReadAll(`DESCRIBE ${relation}`);
+    const columns = described.getRowObjectsJS().map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+    const counted = await connection.runAndReadAll(`SELECT count(*) FROM ${relation}`);
+    return new QueryResult(session, ref, Number(counted.getRows()[0][0]), columns, owned);
+  }
+
+  private async read(limit?: number, offset = 0, columns?: string[]) {
+    const { connection } = await embeddedDuckDB(this.session);
+    const list = columns ? columns.map(quoteIdent).join(', ') : '*';
+    const window = limit === undefined ? '' : ` LIMIT ${Math.trunc(limit)} OFFSET ${Math.trunc(offset)}`;
+    return connection.runAndReadAll(`SELECT ${list} FROM ${this.relation}${window}`);
+  }
+
+  /** The first `n` rows (all when n is omitted) as objects; BIGINT columns are bigint, timestamps Date. */
+  async toArray(n?: number): Promise<Record<string, unknown>[]> {
+    return (await this.read(n)).getRowObjectsJS() as Record<string, unknown>[];
+  }
+
+  /** The first `n` rows (all when omitted) as arrays, columns in order. */
+  async rows(n?: number, offset = 0): Promise<unknown[][]> {
+    return (await this.read(n, offset)).getRowsJS() as unknown[][];
+  }
+
+  /** One column's values. */
+  async column(name: string): Promise<unknown[]> {
+    if (!this.columns.some((c) => c.name === name)) {
+      throw new DataKernelError(`No column "${name}" in this result`, `Columns: ${this.columns.map((c) => c.name).join(', ')}`);
+    }
+    return (await this.read(undefined, 0, [name])).getColumnsJS()[0] as unknown[];
+  }
+
+  /** The whole result as an apache-arrow Table (DECIMAL as Float64, timestamps in milliseconds). */
+  async toArrow(): Promise<Table> {
+    const values = (await this.read()).getColumnsJS() as unknown[][];
+    return arrowTable(this.columns.map((c, i) => ({ ...c, values: values[i] ?? [] })));
+  }
+
+  /** The whole result as a danfo DataFrame (BIGINT values as numbers, as danfo has no int64). */
+  async toDanfo(): Promise<DataFrame> {
+    const { DataFrame } = await import('danfojs-node');
+    const values = (await this.read()).getColumnsJS() as unknown[][];
+    const data: Record<string, unknown[]> = {};
+    this.columns.forEach((c, i) => {
+      data[c.name] = (values[i] ?? []).map((v) => (typeof v === 'bigint' ? Number(v) : v));
+    });
+    return new DataFrame(data as never);
+  }
+
+  /** Rows in batches of `size` objects, read from DuckDB as they are consumed. */
+  async *batches(size = 10_000): AsyncGenerator<Record<string, unknown>[]> {
+    for (let offset = 0; offset < this.numRows; offset += size) {
+      yield (await this.read(size, offset)).getRowObjectsJS() as Record<string, unknown>[];
+    }
+  }
+
+  /** MIME bundle: HTML table with types and the first rows, text/plain, and a Table Schema data resource. */
+  async [Symbol.for('Jupyter.display')](): Promise<MimeBundle> {
+    const limit = displayLimit(this.session);
+    const reader = await this.read(limit);
+    const rows = reader.getRowsJS() as unknown[][];
+    const data = tableBundle({ columns: this.columns, rows, totalRows: this.numRows });
+    data['application/vnd.dataresource+json'] = {
+      schema: { fields: this.columns.map((c) => ({ name: c.name, type: tableSchemaType(c.type) })) },
+      data: rows.map((row) => Object.fromEntries(this.columns.map((c, i) => [c.name, jsonSafe(row[i])]))),
+    };
+    return data;
+  }
+
+  /** Short description for inspection in the REPL. */
+  toString(): string {
+    return `QueryResult(${this.numRows} rows × ${this.columns.map((c) => `${c.name} ${c.type}`).join(', ')})`;
+  }
+}

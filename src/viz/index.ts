@@ -1,0 +1,10 @@
+export { plot, plotsFor, chart, type ChartFunction } from './plot.js';
+export { Chart, PLOTLY_MIME } from './chart.js';
+export { CHART_KINDS, AGGREGATES, type ChartKind, type PlotOptions } from './build-figure.js';
+export type { Figure, Trace, Layout, Axis } from './figure.js';
+export type { PlotData, SessionRelation } from './source.js';
+export type { SqlRelation } from './sql-frame.js';
+export type { Aggregate } from './frame.js';
+export { reshipPlotly } from './html.js';
+export { renderSvg } from './svg/render-svg.js';
+export { renderText } from './text/render-text.js';

@@ -1,0 +1,114 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, disconnect, getConnection, listConnections } from '../../src/connectors/index.js';
+import { DataKernelError } from '../../src/errors.js';
+import { Session } from '../../src/session/session.js';
+import { runSql } from '../../src/sql/index.js';
+
+const URI = 'postgres://postgres@127.0.0.1:5432/test';
+const session = new Session(mkdtempSync(join(tmpdir(), 'dk-pg-')));
+const admin = new pg.Client({ connectionString: URI });
+
+beforeAll(async () => {
+  await admin.connect();
+  await admin.query(`
+    DROP SCHEMA IF EXISTS sqltest_pg CASCADE; CREATE SCHEMA sqltest_pg;
+    CREATE TABLE sqltest_pg.types (id serial PRIMARY KEY, i2 smallint, i4 integer, i8 bigint, r real, d double precision,
+      n numeric(12,3), nn numeric, b boolean, t text, vc varchar(10), dt date, ts timestamp, tstz timestamptz, iv interval,
+      j json, jb jsonb, u uuid, ba bytea, ia integer[], ta text[], tsa timestamptz[], "Mixed Case" text);
+    INSERT INTO sqltest_pg.types (i2, i4, i8, r, d, n, nn, b, t, vc, dt, ts, tstz, iv, j, jb, u, ba, ia, ta, tsa, "Mixed Case") VALUES
+      (1, 2, 9007199254740993, 1.5, 2.25, 123456789.123, 1e30, true, 'hé "q", x', 'abc', '2024-02-29', '2024-01-02 03:04:05.123456',
+       '2024-01-02 03:04:05+02', '1 day 02:00:00', '{"a":[1,2]}', '{"b":null}', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '\\x0102ff',
+       '{1,NULL,3}', '{"a,b","c\\"d",NULL}', '{"2024-01-01 00:00:00+00"}', 'm'),
+      (NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+    CREATE TABLE sqltest_pg.big AS SELECT g AS id, g * 0.5 AS x, 'row ' || g AS s FROM generate_series(1, 1000000) g;
+    ANALYZE sqltest_pg.big;
+  `);
+  await connect(session, 'pg', URI);
+}, 120_000);
+
+afterAll(async () => {
+  await session.close();
+  await admin.query('DROP SCHEMA IF EXISTS sqltest_pg CASCADE');
+  await admin.end();
+});
+
+describe('postgres connector', () => {
+  it('loads every common type, and nulls, into DuckDB with the right types', async () => {
+    const result = await runSql(session, 'SELECT * EXCLUDE (id) FROM pg.sqltest_pg.types ORDER BY id');
+    expect(Object.fromEntries(result.columns.map((c) => [c.name, c.type]))).toEqual({
+      i2: 'SMALLINT', i4: 'INTEGER', i8: 'BIGINT', r: 'FLOAT', d: 'DOUBLE', n: 'DECIMAL(12,3)', nn: 'DOUBLE', b: 'BOOLEAN',
+      t: 'VARCHAR', vc: 'VARCHAR', dt: 'DATE', ts: 'TIMESTAMP', tstz: 'TIMESTAMP WITH TIME ZONE', iv: 'INTERVAL', j: 'JSON',
+      jb: 'JSON', u: 'UUID', ba: 'BLOB', ia: 'INTEGER[]', ta: 'VARCHAR[]', tsa: 'TIMESTAMP WITH TIME ZONE[]', 'Mixed Case': 'VARCHAR',
+    });
+    const [full, empty] = await result.toArray();
+    expect(full).toMatchObject({
+      i2: 1, i4: 2, i8: 9007199254740993n, r: 1.5, d: 2.25, n: 123456789.123, nn: 1e30, b: true, t: 'hé "q", x', vc: 'abc',
+      dt: new Date('2024-02-29T00:00:00Z'), ts: new Date('2024-01-02T03:04:05.123Z'), tstz: new Date('2024-01-02T01:04:05Z'),
+      iv: { months: 0, days: 1, micros: 7_200_000_000n }, j: '{"a":[1,2]}', jb: '{"b": null}', u: 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
+      ia: [1, null, 3], ta: ['a,b', 'c"d', null], tsa: [new Date('2024-01-01T00:00:00Z')], 'Mixed Case': 'm',
+    });
+    expect([...(full.ba as Uint8Array)]).toEqual([1, 2, 255]);
+    expect(Object.values(empty).every((v) => v === null)).toBe(true);
+  });
+
+  it('lists tables and columns with source and DuckDB types', async () => {
+    const connector = getConnection(session, 'pg');
+    expect(await connector.tables()).toContainEqual({ schema: 'sqltest_pg', name: 'types', kind: 'table' });
+    const columns = await connector.columns('sqltest_pg.types');
+    expect(columns[0]).toEqual({ name: 'id', sourceType: 'integer', duckdbType: 'INTEGER', nullable: false, key: true });
+    expect(columns.find((c) => c.name === 'tsa')).toMatchObject({ sourceType: 'timestamp with time zone[]', duckdbType: 'TIMESTAMPTZ[]' });
+  });
+
+  it('reads a 1M-row table into DuckDB and joins it with local data', async () => {
+    const result = await runSql(session, 'SELECT count(*) AS n, sum(id) AS s, max(s) AS m FROM pg.sqltest_pg.big b JOIN range(1, 11) r(k) ON b.id % 10 = r.k % 10');
+    expect(await result.toArray()).toEqual([{ n: 1_000_000n, s: 500000500000n, m: 'row 999999' }]);
+  }, 120_000);
+
+  it('sends --on queries to Postgres unchanged, with its own dialect and parameters', async () => {
+    const connector = getConnection(session, 'pg');
+    const result = await connector.query("SELECT $1::text || '!' AS shout, '{1,2}'::int[] AS arr, pg_typeof(1)::text AS t", ['hey']);
+    expect(await result.toArray()).toEqual([{ shout: 'hey!', arr: [1, 2], t: 'integer' }]);
+    const ddl = await connector.query('CREATE TEMP TABLE sqltest_tmp (a int)');
+    expect(await ddl.toArray()).toEqual([{ command: 'CREATE' }]);
+  });
+
+  it('names a missing table clearly, with the source and a hint', async () => {
+    const direct = await getConnection(session, 'pg').query('SELECT * FROM sqltest_pg.nope').catch((e) => e);
+    expect(direct).toBeInstanceOf(DataKernelError);
+    expect(direct.message).toMatch(/postgres:\/\/postgres@127\.0\.0\.1:5432\/test: relation "sqltest_pg.nope" does not exist/);
+    expect(direct.message).toMatch(/LINE 1: SELECT \* FROM sqltest_pg.nope\n {22}\^/);
+    expect(direct.hint).toMatch(/--tables/);
+    const viaDuck = await runSql(session, 'SELECT * FROM pg.sqltest_pg.nope').catch((e) => e);
+    expect(viaDuck.message).toMatch(/does not exist/);
+  });
+
+  it('reports a dropped connection and reconnects on the next query', async () => {
+    const connector = getConnection(session, 'pg');
+    const pid = (await (await connector.query('SELECT pg_backend_pid() AS pid')).toArray())[0].pid;
+    await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+    const error = await connector.query('SELECT 1 AS one').catch((e) => e);
+    if (error instanceof Error) {
+      expect(error).toBeInstanceOf(DataKernelError);
+      expect((error as DataKernelError).hint).toMatch(/reconnect/);
+    }
+    const again = await connector.query('SELECT 1 AS one');
+    expect(await again.toArray()).toEqual([{ one: 1 }]);
+  });
+
+  it('never shows the password: not in listings, not in errors', async () => {
+    process.env.SQLTEST_PG_SECRET = 'hunter2-pg';
+    const error = await connect(session, 'nouser', 'postgres://nobody_sqltest:${SQLTEST_PG_SECRET}@127.0.0.1:5432/test').catch((e) => e);
+    expect(error).toBeInstanceOf(DataKernelError);
+    expect(error.message).toContain('nobody_sqltest');
+    expect(`${error.message} ${error.hint}`).not.toContain('hunter2');
+    const ok = await connect(session, 'pgpw', 'postgres://postgres:env:SQLTEST_PG_SECRET@127.0.0.1:5432/test');
+    expect(ok.displayUri).toBe('postgres://postgres:***@127.0.0.1:5432/test');
+    expect(listConnections(session).map((c) => c.displayUri).join(' ')).not.toContain('hunter2');
+    await disconnect(session, 'pgpw');
+    expect(() => getConnection(session, 'pgpw')).toThrow(/Unknown connection: pgpw/);
+  });
+});

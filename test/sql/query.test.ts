@@ -1,0 +1,136 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tableFromArrays } from 'apache-arrow';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DataKernelError } from '../../src/errors.js';
+import { Session } from '../../src/session/session.js';
+import { QueryResult, runSql, setDisplayLimit } from '../../src/sql/index.js';
+
+const session = new Session(mkdtempSync(join(tmpdir(), 'dk-sql-')));
+afterAll(() => session.close());
+
+const scope = (vars: Record<string, unknown>) => ({ has: (n: string) => Object.hasOwn(vars, n), get: (n: string) => vars[n] });
+
+describe('runSql', () => {
+  it('runs several statements and returns the last result with its types', async () => {
+    const result = await runSql(session, 'CREATE TABLE sql_q1 AS SELECT range AS i FROM range(5); SELECT i, i * 1.5 AS x, i::VARCHAR AS s FROM sql_q1 ORDER BY i');
+    expect(result).toBeInstanceOf(QueryResult);
+    expect(result.numRows).toBe(5);
+    expect(result.columns).toEqual([
+      { name: 'i', type: 'BIGINT' },
+      { name: 'x', type: 'DECIMAL(21,1)' },
+      { name: 's', type: 'VARCHAR' },
+    ]);
+    expect(await result.toArray(2)).toEqual([
+      { i: 0n, x: 0, s: '0' },
+      { i: 1n, x: 1.5, s: '1' },
+    ]);
+    expect(await result.column('s')).toEqual(['0', '1', '2', '3', '4']);
+  });
+
+  it('binds $name from params, then from variables, and never splices it into the SQL', async () => {
+    const evil = "x'; DROP TABLE sql_victim; --";
+    await runSql(session, 'CREATE TABLE sql_victim AS SELECT 1 AS a');
+    const result = await runSql(session, "SELECT $evil AS v, '$evil' AS literal, $n + 1 AS n", { n: 41 }, { variables: scope({ evil }) });
+    expect(await result.toArray()).toEqual([{ v: evil, literal: '$evil', n: 42 }]);
+    expect((await runSql(session, 'SELECT count(*) AS c FROM sql_victim')).numRows).toBe(1);
+    const byPosition = await runSql(session, 'SELECT $1 AS a, $2 AS b', ['x', new Date('2024-01-02T03:04:05Z')]);
+    expect(await byPosition.toArray()).toEqual([{ a: 'x', b: new Date('2024-01-02T03:04:05Z') }]);
+  });
+
+  it('names a missing $variable in a DataKernelError', async () => {
+    const error = await runSql(session, 'SELECT $nowhere').catch((e) => e);
+    expect(error).toBeInstanceOf(DataKernelError);
+    expect(error.message).toContain('$nowhere');
+    expect(error.hint).toMatch(/variable nowhere/);
+  });
+
+  it('queries JS values by name: records, arrow tables, danfo frames, earlier results', async () => {
+    const { DataFrame } = await import('danfojs-node');
+    const people = [
+      { name: 'ada', age: 36, born: new Date('1815-12-10T00:00:00Z'), tags: ['math'] },
+      { name: 'alan', age: 41.5, born: null, tags: null },
+    ];
+    const arrow = tableFromArrays({ k: Int32Array.from([1, 2, 3]), v: Float64Array.from([0.5, 1.5, 2.5]) });
+    const danfo = new DataFrame({ k: [1, 2], w: ['a', 'b'] });
+    const earlier = await runSql(session, 'SELECT range AS k FROM range(3)');
+    const vars = scope({ people, arrow, danfo, earlier });
+    const p = await runSql(session, 'SELECT name, age, born, tags FROM people WHERE age > 40', undefined, { variables: vars });
+    expect(p.columns.map((c) => c.type)).toEqual(['VARCHAR', 'DOUBLE', 'TIMESTAMP', 'JSON']);
+    expect(await p.toArray()).toEqual([{ name: 'alan', age: 41.5, born: null, tags: null }]);
+    const joined = await runSql(session, 'SELECT a.k, a.v, d.w FROM arrow a JOIN danfo d ON a.k = d.k JOIN earlier e ON e.k = a.k ORDER BY a.k', undefined, { variables: vars });
+    expect(await joined.toArray()).toEqual([
+      { k: 1, v: 0.5, w: 'a' },
+      { k: 2, v: 1.5, w: 'b' },
+    ]);
+  });
+
+  it('leaves a user table alone when a variable has the same name', async () => {
+    await runSql(session, 'CREATE TABLE sql_mine AS SELECT 7 AS seven');
+    const result = await runSql(session, 'SELECT * FROM sql_mine', undefined, { variables: scope({ sql_mine: [{ other: 1 }] }) });
+    expect(await result.toArray()).toEqual([{ seven: 7 }]);
+  });
+
+  it('keeps a 10-million-row result in DuckDB and displays only the first rows', async () => {
+    const big = await runSql(session, 'SELECT range AS i, range % 7 AS m FROM range(10000000)');
+    expect(big.numRows).toBe(10_000_000);
+    setDisplayLimit(session, 5);
+    const shown = await big[Symbol.for('Jupyter.display')]();
+    setDisplayLimit(session, 20);
+    expect(shown['text/html']).toContain('5 of 10,000,000 rows shown');
+    expect(shown['text/html']).toContain('BIGINT');
+    expect(shown['text/plain']).toMatch(/^i \(BIGINT\)/);
+    const resource = shown['application/vnd.dataresource+json'] as { schema: { fields: unknown[] }; data: unknown[] };
+    expect(resource.schema.fields).toEqual([
+      { name: 'i', type: 'integer' },
+      { name: 'm', type: 'integer' },
+    ]);
+    expect(resource.data).toHaveLength(5);
+    const sum = await runSql(session, `SELECT sum(m) AS s FROM ${big.relation}`);
+    expect(await sum.toArray()).toEqual([{ s: 29999994n }]);
+  });
+
+  it('converts to Arrow and danfo and iterates in batches', async () => {
+    const result = await runSql(session, "SELECT range AS i, 'v' || range AS s, range / 2 AS h, TIMESTAMP '2024-01-01' + to_days(range::INT) AS t FROM range(25)");
+    const arrow = await result.toArrow();
+    expect(arrow.numRows).toBe(25);
+    expect(arrow.schema.fields.map((f) => String(f.type))).toEqual(['Int64', 'Utf8', 'Float64', 'Timestamp<MILLISECOND>']);
+    expect(arrow.getChild('s')?.get(3)).toBe('v3');
+    const frame = await result.toDanfo();
+    expect(frame.shape).toEqual([25, 4]);
+    const sizes: number[] = [];
+    for await (const batch of result.batches(10)) sizes.push(batch.length);
+    expect(sizes).toEqual([10, 10, 5]);
+  });
+
+  it('shows DuckDB errors with the position, the statement and a hint', async () => {
+    const error = await runSql(session, 'SELECT 1;\nSELECT nope FROM range(2)').catch((e) => e);
+    expect(error).toBeInstanceOf(DataKernelError);
+    expect(error.message).toContain('In statement 2 of 2: Binder Error');
+    expect(error.message).toMatch(/LINE 1: SELECT nope FROM range\(2\)\n\s+\^/);
+    expect(error.hint).toMatch(/column/);
+    const parse = await runSql(session, 'SELEC 1').catch((e) => e);
+    expect(parse.message).toContain('syntax error');
+    expect(parse.hint).toMatch(/syntax/);
+    const conversion = await runSql(session, "SELECT 'abc'::INTEGER").catch((e) => e);
+    expect(conversion.message).toMatch(/LINE 1: SELECT 'abc'::INTEGER\n {20}\^/);
+    const missing = await runSql(session, "SELECT * FROM 'sql-missing-file.parquet'").catch((e) => e);
+    expect(missing.message).toMatch(/No files found|does not exist/);
+    expect(missing.hint).toMatch(/file/);
+  });
+
+  it('reads Parquet written by DuckDB and the vega-datasets flights Parquet', async () => {
+    const file = join(session.projectDir, 'written.parquet');
+    await runSql(session, `COPY (SELECT range AS id, range * 2 AS twice FROM range(1000)) TO '${file}' (FORMAT parquet)`);
+    const back = await runSql(session, `SELECT count(*) AS n, sum(twice) AS s FROM '${file}'`);
+    expect(await back.toArray()).toEqual([{ n: 1000n, s: 999000n }]);
+    const flights = await runSql(session, "SELECT count(*) AS n FROM 'node_modules/vega-datasets/data/flights-3m.parquet'");
+    expect((await flights.toArray())[0].n).toBeGreaterThan(2_000_000n);
+  });
+
+  it('shows statements without a result (SHOW, PRAGMA) as results too', async () => {
+    const shown = await runSql(session, 'PRAGMA version');
+    expect(shown.columns.map((c) => c.name)).toContain('library_version');
+  });
+});

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { nameParts, parameterNames, splitStatements, tableReferences } from '../../src/sql/sql-text.js';
+
+describe('splitStatements', () => {
+  it('splits at semicolons outside strings, identifiers, comments and dollar quotes', () => {
+    expect(splitStatements("select 1; select ';' as \"a;b\" -- ;\n; /* ; */ select $$x;y$$;;")).toEqual([
+      'select 1',
+      "select ';' as \"a;b\" -- ;",
+      '/* ; */ select $$x;y$$',
+    ]);
+  });
+  it('drops statements that are only comments', () => {
+    expect(splitStatements('-- nothing\n;select 2')).toEqual(['select 2']);
+  });
+});
+
+describe('parameterNames', () => {
+  it('finds $name outside strings and dollar-quoted text', () => {
+    expect(parameterNames("select $a, '$b', $c::int, $$ $d $$, $a, \"$e\"")).toEqual(['a', 'c']);
+  });
+});
+
+describe('tableReferences', () => {
+  const names = (sql: string) => tableReferences(sql).map((r) => r.parts.join('.'));
+  it('finds names after FROM, JOIN and FROM-list commas, with quoted parts unquoted', () => {
+    expect(names('select * from pg.public.t a join "my db".x."Y" b on a.id = b.id, df where x in (select 1 from other)')).toEqual([
+      'pg.public.t',
+      'my db.x.Y',
+      'df',
+      'other',
+    ]);
+  });
+  it('skips table functions, subqueries and names inside strings', () => {
+    expect(names("with q as (select * from df) select * from q, read_parquet('x.parquet') p, (select 1) s where y = 'from z'")).toEqual(['df', 'q']);
+  });
+  it('stops the FROM list at WHERE/GROUP BY so later commas are not tables', () => {
+    expect(names('select a, b from t where a in (1, 2) group by a, b order by a, b')).toEqual(['t']);
+  });
+  it('keeps the written form for the source to resolve', () => {
+    expect(tableReferences('select * from pg.public."My Table"')[0].source).toEqual(['pg', 'public', '"My Table"']);
+    expect(nameParts('public."My Table"')).toEqual([
+      { name: 'public', quoted: false },
+      { name: 'My Table', quoted: true },
+    ]);
+  });
+});
