@@ -1,4 +1,10 @@
 #!/usr/bin/env node
-import { buildCli } from '../dist/kernel/cli.js';
-
-await buildCli().parseAsync(process.argv);
+// `datakernel kernel CONNECTION_FILE` is what Jupyter launches: it skips the CLI parser so the kernel starts sooner.
+const [command, connectionFile, ...rest] = process.argv.slice(2);
+if (command === 'kernel' && connectionFile && !connectionFile.startsWith('-') && rest.length === 0) {
+  const { runKernel } = await import('../dist/kernel/main.js');
+  await runKernel(connectionFile);
+} else {
+  const { buildCli } = await import('../dist/kernel/cli.js');
+  await buildCli().parseAsync(process.argv);
+}

@@ -15,6 +15,7 @@ export function buildCli(): Command {
     .option('--prefix <dir>', 'install under DIR/share/jupyter/kernels')
     .option('--name <name>', 'kernelspec name', 'datakernel')
     .action(async (options: { user?: boolean; prefix?: string; name: string }) => {
+      if (options.user && options.prefix) program.error('error: --user and --prefix exclude each other; pick one');
       const { installKernelspec } = await import('./install.js');
       const dir = installKernelspec(options);
       console.log(`Installed kernelspec ${options.name} in ${dir}`);
@@ -26,7 +27,7 @@ export function buildCli(): Command {
     .argument('<connection-file>', 'the connection file Jupyter wrote')
     .action(async (connectionFile: string) => {
       const { runKernel } = await import('./main.js');
-      await runKernel({ connectionFile, history: await openHistory() });
+      await runKernel(connectionFile);
     });
 
   program
@@ -82,15 +83,4 @@ export function buildCli(): Command {
     });
 
   return program;
-}
-
-/** The shared history store, or none when it cannot be opened (the kernel runs without history then). */
-async function openHistory() {
-  try {
-    const { kernelHistory } = await import('../src/history/kernel-history.js');
-    return kernelHistory();
-  } catch (error) {
-    process.stderr.write(`[datakernel] history unavailable: ${(error as Error).message}\n`);
-    return undefined;
-  }
 }

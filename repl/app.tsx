@@ -48,7 +48,6 @@ export interface ReplAppProps {
   history: HistoryNavigator;
   /** Stores a submitted input so the next session can recall it. */
   record(source: string, executionCount: number): void;
-  banner: string;
   columns: number;
 }
 
@@ -102,10 +101,10 @@ function Menu({ menu }: { menu: CompletionMenu }) {
 }
 
 /** The REPL screen: finished output above (printed once), the live part (progress, prompt, menus) below. */
-export function ReplApp({ interpreter, history, record, banner, columns }: ReplAppProps) {
+export function ReplApp({ interpreter, history, record, columns }: ReplAppProps) {
   const app = useApp();
   const [, rerender] = useReducer((n: number) => n + 1, 0);
-  const state = useRef<ReplState>({ blocks: [{ id: 0, text: banner, kind: 'info' }], live: new Map(), buffer: emptyBuffer, count: 0, running: false }).current;
+  const state = useRef<ReplState>({ blocks: [], live: new Map(), buffer: emptyBuffer, count: 0, running: false }).current;
   // Cells call the view from inside their async context; drawing must not be captured as their output.
   const refresh = () => outsideCells(rerender);
   const add = (text: string, kind: Block['kind']) => {

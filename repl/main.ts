@@ -18,23 +18,47 @@ async function openInterpreter(options: ReplOptions): Promise<Interpreter> {
   return new Engine({ session: new Session(process.cwd()) });
 }
 
+const banner = `datakernel ${KERNEL_VERSION} — TypeScript REPL on Node ${process.version}. %lsmagic lists magics; Tab completes; Ctrl-R searches history; Ctrl-C interrupts; Ctrl-D quits.`;
+
+/**
+ * The banner and first prompt go out before the engine and the UI load (about a second on a busy machine):
+ * in raw mode what the user types waits in stdin until the editor takes over and reads it.
+ */
+function showEarlyPrompt(): void {
+  process.stdin.setRawMode(true);
+  process.stdout.write(`${banner}\nIn [1]: `);
+}
+
+/** ink and React in their production builds: the development ones take several times longer to load. */
+async function loadInk() {
+  const previous = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    const [ink, react] = await Promise.all([import('ink'), import('react')]);
+    return { render: ink.render, createElement: react.createElement };
+  } finally {
+    // Cells see the environment the user started with.
+    if (previous === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = previous;
+  }
+}
+
 async function interactive(interpreter: Interpreter): Promise<number> {
-  const [{ render }, { createElement }, { ReplApp }, { HistoryNavigator }, { sharedHistory }] = await Promise.all([
-    import('ink'),
-    import('react'),
+  const [{ render, createElement }, { ReplApp }, { HistoryNavigator }, { sharedHistory }] = await Promise.all([
+    loadInk(),
     import('./app.js'),
     import('./history-navigator.js'),
     import('../src/history/kernel-history.js'),
   ]);
   const store = sharedHistory();
   const navigator = new HistoryNavigator(store.tail(1000).map(([, , source]) => source));
-  const banner = `datakernel ${KERNEL_VERSION} — TypeScript REPL on Node ${process.version}. %lsmagic lists magics; Tab completes; Ctrl-R searches history; Ctrl-C interrupts; Ctrl-D quits.`;
+  // The editor draws its own prompt where the early one stands.
+  process.stdout.write('\r\x1b[2K');
   const app = render(
     createElement(ReplApp, {
       interpreter,
       history: navigator,
       record: (source: string, count: number) => store.record(count, source),
-      banner,
       columns: process.stdout.columns || 100,
     }),
     { exitOnCtrlC: false, patchConsole: false },
@@ -48,9 +72,11 @@ async function interactive(interpreter: Interpreter): Promise<number> {
  * with no UI and exits non-zero on the first error, for shell pipelines.
  */
 export async function runRepl(options: ReplOptions): Promise<number> {
+  const scripted = options.eval !== undefined || !process.stdin.isTTY;
+  if (!scripted) showEarlyPrompt();
   const interpreter = await openInterpreter(options);
   try {
-    if (options.eval !== undefined || !process.stdin.isTTY) {
+    if (scripted) {
       const { runScript, splitInputs } = await import('./script-runner.js');
       const inputs = options.eval !== undefined ? [options.eval] : await splitInputs(await text(process.stdin), interpreter);
       return await runScript(interpreter, inputs);

@@ -20,10 +20,12 @@ interface RequestContext {
 type Handler = (ctx: RequestContext) => Promise<void> | void;
 
 export interface KernelCoreOptions {
-  interpreter: Interpreter;
+  /** Loads the language side (once; called again, it returns the same promise). */
+  interpreter(): Promise<Interpreter>;
+  /** Opens the history store (once), or none. */
+  history(): Promise<KernelHistory | undefined>;
   transport: Transport;
   session: string;
-  history?: KernelHistory;
   /** Called after shutdown_reply; `restart` as the client asked. */
   onShutdown(restart: boolean): void;
 }
@@ -39,14 +41,19 @@ export class KernelCore {
   private running = false;
   private readonly pendingInput = new Map<string, (value: string) => void>();
   private abortQueued = false;
+  private readonly info = kernelInfo();
   readonly comms = new CommManager();
 
   private readonly handlers: Record<string, Handler> = {
-    kernel_info_request: (ctx) => ctx.reply(kernelInfo()),
+    kernel_info_request: (ctx) => {
+      ctx.reply(this.info);
+      // Clients ask for kernel_info first, then wait for the user: load the engine now, not at the first execute.
+      setImmediate(() => void this.options.interpreter());
+    },
     execute_request: (ctx) => this.execute(ctx),
     complete_request: (ctx) => this.complete(ctx),
     inspect_request: (ctx) => this.inspect(ctx),
-    is_complete_request: async (ctx) => ctx.reply(await this.options.interpreter.isComplete(ctx.message.content.code ?? '')),
+    is_complete_request: async (ctx) => ctx.reply(await (await this.options.interpreter()).isComplete(ctx.message.content.code ?? '')),
     history_request: (ctx) => this.history(ctx),
     comm_info_request: (ctx) => ctx.reply({ status: 'ok', comms: this.comms.list(ctx.message.content.target_name) }),
     comm_open: (ctx) => this.commOpen(ctx),
@@ -72,9 +79,12 @@ export class KernelCore {
   private receive(channel: ReceiveChannel, message: Message<Content>): void {
     if (channel === 'stdin') {
       if (message.header.msg_type === 'input_reply') {
-        const resolve = this.pendingInput.get(String(message.parent_header.msg_id));
-        this.pendingInput.delete(String(message.parent_header.msg_id));
-        resolve?.(String(message.content.value ?? ''));
+        // jupyter_client's input() sends no parent header: like ipykernel, answer the oldest open request.
+        const asked = this.pendingInput.has(String(message.parent_header.msg_id)) ? String(message.parent_header.msg_id) : this.pendingInput.keys().next().value;
+        if (asked === undefined) return;
+        const resolve = this.pendingInput.get(asked)!;
+        this.pendingInput.delete(asked);
+        resolve(String(message.content.value ?? ''));
       }
       return;
     }
@@ -132,7 +142,8 @@ export class KernelCore {
     if (counted) this.executionCount++;
     const executionCount = this.executionCount;
     if (!silent) ctx.publish('execute_input', { code, execution_count: executionCount });
-    if (counted) this.options.history?.record(executionCount, code);
+    const [interpreter, history] = await Promise.all([this.options.interpreter(), this.options.history()]);
+    if (counted) history?.record(executionCount, code);
     const output = new KernelOutput(
       {
         publish: (type, content) => (silent ? undefined : ctx.publish(type, content)),
@@ -140,12 +151,14 @@ export class KernelCore {
       },
       ctx.message,
     );
-    const outcome = await this.options.interpreter.execute({ code, executionCount, silent }, output);
+    const outcome = await interpreter.execute({ code, executionCount, silent }, output);
+    // An interrupted cell never reads the answer it asked for; a late input_reply must not reach the next cell.
+    this.pendingInput.clear();
     output.flush();
     if (outcome.status === 'ok') {
       if (outcome.result && !silent) ctx.publish('execute_result', { execution_count: executionCount, data: outcome.result, metadata: {} });
       const payload = outcome.nextInput === undefined ? [] : [{ source: 'set_next_input', text: outcome.nextInput, replace: false }];
-      ctx.reply({ status: 'ok', execution_count: executionCount, user_expressions: await this.userExpressions(user_expressions), payload });
+      ctx.reply({ status: 'ok', execution_count: executionCount, user_expressions: await this.userExpressions(interpreter, user_expressions), payload });
       return;
     }
     const { ename, evalue, traceback } = outcome.error;
@@ -154,11 +167,11 @@ export class KernelCore {
     if (stop_on_error) this.abortQueued = true;
   }
 
-  private async userExpressions(expressions: Record<string, string>): Promise<Content> {
+  private async userExpressions(interpreter: Interpreter, expressions: Record<string, string>): Promise<Content> {
     const results: Content = {};
     for (const [name, expression] of Object.entries(expressions)) {
       const quiet = new KernelOutput({ publish: () => undefined, ask: async () => '' }, { content: {} } as Message<Content>);
-      const outcome = await this.options.interpreter.execute({ code: expression, executionCount: this.executionCount, silent: false }, quiet);
+      const outcome = await interpreter.execute({ code: expression, executionCount: this.executionCount, silent: false }, quiet);
       results[name] =
         outcome.status === 'ok'
           ? { status: 'ok', data: outcome.result ?? { 'text/plain': 'undefined' }, metadata: {} }
@@ -178,7 +191,7 @@ export class KernelCore {
   private async complete(ctx: RequestContext): Promise<void> {
     const code: string = ctx.message.content.code ?? '';
     const cursor = codePointToIndex(code, ctx.message.content.cursor_pos ?? code.length);
-    const completion = await this.options.interpreter.complete(code, cursor);
+    const completion = await (await this.options.interpreter()).complete(code, cursor);
     const toPoints = (index: number) => indexToCodePoint(code, index);
     ctx.reply({
       status: 'ok',
@@ -195,13 +208,13 @@ export class KernelCore {
     const code: string = ctx.message.content.code ?? '';
     const cursor = codePointToIndex(code, ctx.message.content.cursor_pos ?? code.length);
     const detail = ctx.message.content.detail_level === 1 ? 1 : 0;
-    const inspection = await this.options.interpreter.inspect(code, cursor, detail);
+    const inspection = await (await this.options.interpreter()).inspect(code, cursor, detail);
     ctx.reply({ status: 'ok', found: inspection.found, data: inspection.data, metadata: {} });
   }
 
-  private history(ctx: RequestContext): void {
+  private async history(ctx: RequestContext): Promise<void> {
     const { hist_access_type, n = 10, session = 0, start = 0, stop, pattern = '*', unique = false, output = false } = ctx.message.content;
-    const store = this.options.history;
+    const store = await this.options.history();
     let entries: Array<[number, number, string]> = [];
     if (store) {
       if (hist_access_type === 'tail') entries = store.tail(n);

@@ -57,7 +57,9 @@ export function decode(frames: Buffer[], signer: Signer): Message {
   if (!header || typeof header.msg_type !== 'string' || typeof header.msg_id !== 'string') {
     throw new WireError('header lacks msg_type or msg_id');
   }
-  if (content === null || typeof content !== 'object') throw new WireError('content is not an object');
+  const isObject = (value: unknown) => value !== null && typeof value === 'object' && !Array.isArray(value);
+  if (!isObject(content)) throw new WireError('content is not an object');
+  if (!isObject(parent_header ?? {}) || !isObject(metadata ?? {})) throw new WireError('parent header or metadata is not an object');
   return {
     identities: frames.slice(0, split),
     header,

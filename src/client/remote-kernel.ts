@@ -257,6 +257,12 @@ export class RemoteKernel implements Interpreter {
     else void this.client.request('control', 'interrupt_request', {}).reply.catch(() => undefined);
   }
 
+  /** Leaves an attached kernel running and closes this client (what `--existing` front ends do on exit). */
+  detach(): void {
+    clearInterval(this.heartbeatTimer);
+    this.client.close();
+  }
+
   /** Asks the kernel to shut down; a kernel process this client started is killed if it does not exit. */
   async shutdown(): Promise<void> {
     clearInterval(this.heartbeatTimer);

@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { DataKernelError } from '../errors.js';
 import type { Session } from '../session/session.js';
-import { relationOf, type TableRef } from '../sql/column-writer.js';
+import { createTable, relationOf, type TableRef } from '../sql/column-writer.js';
 import { embeddedDuckDB } from '../sql/duckdb.js';
 import { quoteIdent, quoteLiteral } from '../sql/identifiers.js';
 import { runSql } from '../sql/query.js';
@@ -49,7 +49,7 @@ export async function attachDuckDB(session: Session, name: string, uri: string, 
     copyInto: async (target: TableRef, source: CopySource) => {
       const from = 'table' in source ? qualified(source.table) : `(${source.sql})`;
       const params = 'table' in source ? undefined : (source.params as never);
-      await connection.run(`CREATE OR REPLACE ${target.catalog === 'temp' ? 'TEMP ' : ''}TABLE ${relationOf(target)} AS SELECT * FROM ${from}`, params);
+      await connection.run(`${createTable(target)} AS SELECT * FROM ${from}`, params);
       const count = await connection.runAndReadAll(`SELECT count(*) FROM ${relationOf(target)}`);
       return Number(count.getRows()[0][0]);
     },

@@ -3,7 +3,7 @@ import { extname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DataKernelError } from '../errors.js';
 import type { Session } from '../session/session.js';
-import { relationOf, type TableRef } from '../sql/column-writer.js';
+import { createTable, relationOf, type TableRef } from '../sql/column-writer.js';
 import { embeddedDuckDB } from '../sql/duckdb.js';
 import { quoteIdent, quoteLiteral } from '../sql/identifiers.js';
 import { runSql } from '../sql/query.js';
@@ -89,7 +89,7 @@ export async function connectFiles(session: Session, name: string, path: string,
     columns: async () => embeddedColumns(session, view),
     query: async (sql, params) => runSql(session, sql, params),
     copyInto: async (target: TableRef) => {
-      await connection.run(`CREATE OR REPLACE ${target.catalog === 'temp' ? 'TEMP ' : ''}TABLE ${relationOf(target)} AS SELECT * FROM ${view}`);
+      await connection.run(`${createTable(target)} AS SELECT * FROM ${view}`);
       const count = await connection.runAndReadAll(`SELECT count(*) FROM ${relationOf(target)}`);
       return Number(count.getRows()[0][0]);
     },

@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DataKernelError } from '../errors.js';
 import { dataRelation, type Variables } from '../ml/data-source.js';
+import { describeRelation, type RelationColumn } from '../ml/duckdb-columns.js';
 import type { Session } from '../session/session.js';
 import { embeddedDuckDB } from '../sql/duckdb.js';
 import { quoteIdent, tempName } from '../sql/identifiers.js';
@@ -13,6 +14,7 @@ import {
   populationStabilityIndex,
   proportionZTest,
   sharesWithoutZeros,
+  sumOf,
 } from './statistics.js';
 
 /** How columns are compared and when a dataset counts as drifted. */
@@ -38,15 +40,13 @@ const FEW_VALUES = 5;
 const BIN_ABOVE_UNIQUE = 20;
 
 const P_VALUE_METHODS = new Set<DriftMethod>(['ks', 'chisquare', 'z']);
-const NUMERIC_TYPE = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|REAL|DECIMAL.*)$/i;
 const UNCOMPARABLE_TYPE = /^(DATE|TIME|TIMESTAMP|INTERVAL|BLOB|UUID|BIT)|\[|STRUCT|MAP|UNION/i;
 
-async function columnTypes(connection: DuckDBConnection, relation: string): Promise<Map<string, string>> {
-  const reader = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${relation}`);
-  return new Map(reader.getRowObjectsJS().map((row) => [String(row.column_name), String(row.column_type)]));
+async function columnTypes(connection: DuckDBConnection, relation: string): Promise<Map<string, RelationColumn>> {
+  return new Map((await describeRelation(connection, relation)).map((c) => [c.name, c]));
 }
 
-function chooseColumns(reference: Map<string, string>, current: Map<string, string>, wanted?: string[]): string[] {
+function chooseColumns(reference: Map<string, RelationColumn>, current: Map<string, RelationColumn>, wanted?: string[]): string[] {
   if (wanted?.length) {
     for (const name of wanted) {
       const missing = [reference.has(name) ? undefined : 'reference', current.has(name) ? undefined : 'current'].filter(Boolean);
@@ -54,7 +54,7 @@ function chooseColumns(reference: Map<string, string>, current: Map<string, stri
     }
     return wanted;
   }
-  const shared = [...reference.keys()].filter((c) => current.has(c) && !UNCOMPARABLE_TYPE.test(reference.get(c)!));
+  const shared = [...reference.keys()].filter((c) => current.has(c) && !UNCOMPARABLE_TYPE.test(reference.get(c)!.sqlType));
   if (shared.length === 0) throw new DataKernelError('The two datasets have no comparable column in common', 'Compare data with the same feature columns, or name them with --columns.');
   return shared;
 }
@@ -76,10 +76,8 @@ function scoreOf(method: DriftMethod, counts: Counts, summary: NumericSummary | 
       return summary!.referenceStd > 0 ? summary!.wasserstein / summary!.referenceStd : summary!.wasserstein;
     case 'chisquare':
       return chiSquareTest(counts.reference, counts.current).pValue;
-    case 'z': {
-      const total = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-      return proportionZTest(counts.reference[0] ?? 0, total(counts.reference), counts.current[0] ?? 0, total(counts.current)).pValue;
-    }
+    case 'z':
+      return proportionZTest(counts.reference[0] ?? 0, sumOf(counts.reference), counts.current[0] ?? 0, sumOf(counts.current)).pValue;
     case 'jensenshannon':
       return jensenShannonDistance(refShares, curShares);
     case 'psi':
@@ -96,9 +94,8 @@ async function compareColumn(connection: DuckDBConnection, reference: string, cu
   } else {
     counts = await categoryCounts(connection, reference, current, column, numeric);
   }
-  const total = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-  const referenceRows = summary?.m ?? total(counts.reference);
-  const currentRows = summary?.n ?? total(counts.current);
+  const referenceRows = summary?.m ?? sumOf(counts.reference);
+  const currentRows = summary?.n ?? sumOf(counts.current);
   const kind = numeric ? 'numeric' : 'categorical';
   if (referenceRows === 0 || currentRows === 0) {
     return { column, kind, method: undefined, score: NaN, threshold: NaN, drifted: false, psi: NaN, referenceRows, currentRows, counts };
@@ -131,7 +128,7 @@ export async function compareRelations(connection: DuckDBConnection, reference: 
     await connection.run(`CREATE TEMP TABLE ${curTable} AS SELECT ${list} FROM ${current}`);
     const results: ColumnDrift[] = [];
     for (const column of columns) {
-      const numeric = NUMERIC_TYPE.test(refTypes.get(column)!) && NUMERIC_TYPE.test(curTypes.get(column)!);
+      const numeric = refTypes.get(column)!.type === 'number' && curTypes.get(column)!.type === 'number';
       results.push(await compareColumn(connection, refTable, curTable, column, numeric, options));
     }
     return new DriftReport(results, options.driftShare ?? 0.5);

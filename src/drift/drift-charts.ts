@@ -1,9 +1,10 @@
 import type { Chart } from '../viz/chart.js';
 import { plot } from '../viz/plot.js';
 import type { ColumnDrift, DriftReport } from './drift-report.js';
+import { sumOf } from './statistics.js';
 
 const shares = (counts: number[]) => {
-  const total = counts.reduce((a, b) => a + b, 0) || 1;
+  const total = sumOf(counts) || 1;
   return counts.map((c) => c / total);
 };
 

@@ -65,8 +65,8 @@ export function chiSquareTest(reference: readonly number[], current: readonly nu
   const keep = reference.map((r, i) => r + current[i] > 0);
   const ref = reference.filter((_, i) => keep[i]);
   const cur = current.filter((_, i) => keep[i]);
-  const nr = ref.reduce((a, b) => a + b, 0);
-  const nc = cur.reduce((a, b) => a + b, 0);
+  const nr = sumOf(ref);
+  const nc = sumOf(cur);
   const total = nr + nc;
   let statistic = 0;
   ref.forEach((r, i) => {
@@ -133,9 +133,12 @@ export const KS_EXACT_MAX_N = 10_000;
 export const ksPValue = (m: number, n: number, h: number): number =>
   Math.max(m, n) <= KS_EXACT_MAX_N ? ksExactPValue(m, n, h) : ksAsymptoticPValue(m, n, h / (m * n));
 
+/** The sum of the numbers. */
+export const sumOf = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
+
 const normalise = (p: readonly number[]) => {
-  const sum = p.reduce((a, b) => a + b, 0);
-  return p.map((v) => v / sum);
+  const total = sumOf(p);
+  return p.map((v) => v / total);
 };
 
 const relativeEntropy = (x: number, y: number) => (x > 0 ? x * Math.log(x / y) : 0);

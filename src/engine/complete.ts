@@ -66,9 +66,10 @@ export function complete(code: string, cursor: number, sources: CompletionSource
   const before = code.slice(0, cursor);
   const lineStart = before.lastIndexOf('\n') + 1;
   const line = before.slice(lineStart);
-  const magic = /^(\s*)(%%?)([\w-]*)$/.exec(line);
+  // Where cell-source.ts accepts a magic: alone on its line, or assigned (`rows = %sql ...`).
+  const magic = /^\s*(?:(?:(?:const|let|var)\s+)?[A-Za-z_$][\w$]*\s*=\s*)?(%%?)([\w-]*)$/.exec(line);
   if (magic) {
-    const [, , percent, prefix] = magic;
+    const [, percent, prefix] = magic;
     const matches = sources.magicNames.filter((n) => n.startsWith(prefix)).map((n): [string, string] => [`${percent}${n}`, 'magic']);
     return result(matches, cursor - prefix.length - percent.length, cursor);
   }

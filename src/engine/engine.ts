@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import vm from 'node:vm';
 import { clearOutput, display, input } from '../display/display-api.js';
 import { format } from '../display/format.js';
+import { isDisplayable } from '../display/mime.js';
 import { currentOutput, runWithOutput, type OutputSink } from '../display/output.js';
 import { helpText } from '../magics/args.js';
 import { invokeMagic } from '../magics/invoke.js';
@@ -122,12 +123,18 @@ export class Engine implements Interpreter {
     return runWithOutput(output, async () => {
       try {
         const value = await this.interrupter.guard(() => this.evaluate(request.code), request.timeoutMs);
-        const result = value === undefined || request.silent ? undefined : await format(value);
+        const result = value === undefined || request.silent ? undefined : await this.resultBundle(value);
         return { status: 'ok', result, nextInput: this.nextInput };
       } catch (error) {
         return { status: 'error', error: errorInfo(error, this.cells) };
       }
     });
+  }
+
+  /** An Error shown as a value gets the same cell-mapped stack as a thrown one, not the engine's frames. */
+  private async resultBundle(value: unknown) {
+    if (value instanceof Error && !isDisplayable(value)) return { 'text/plain': errorInfo(value, this.cells).traceback.join('\n') };
+    return await format(value);
   }
 
   private reportAsync(what: string, error: unknown): void {

@@ -6,8 +6,12 @@ import { globToRegExp } from './glob.js';
 /** One input as the Jupyter history messages carry it: [session, line, source]. */
 export type HistoryEntry = [session: number, line: number, source: string];
 
-/** Entries kept in the file; older ones go when a kernel opens a file that has more. */
+/** Entries kept: queries see at most this many, the newest. */
 export const HISTORY_LIMIT = 10_000;
+
+// The file may grow this far past the limit before an opening process rewrites it, so that not every
+// kernel start rewrites a full file.
+const COMPACT_SLACK = 1.1;
 
 // A lock older than this belongs to a process that died while compacting.
 const STALE_LOCK_MS = 60_000;
@@ -47,13 +51,15 @@ export class HistoryStore {
   private maxSession = 0;
   private entryLines = 0;
   private offset = 0;
+  private inode = -1;
   private current: number | undefined;
+  private writeFailed = false;
   private readonly id = randomUUID();
 
   constructor(
     /** The JSONL file; created (with its folder) on first write. */
     readonly file: string,
-    /** Entries kept when the file is compacted. @default HISTORY_LIMIT */
+    /** Entries kept (the file is compacted to them when it has 10% more). @default HISTORY_LIMIT */
     private readonly limit = HISTORY_LIMIT,
   ) {}
 
@@ -98,24 +104,32 @@ export class HistoryStore {
     return n !== undefined && n > 0 ? found.slice(-n) : found;
   }
 
-  private append(value: object): void {
-    mkdirSync(dirname(this.file), { recursive: true });
-    // One write call per line with O_APPEND: concurrent appenders never interleave inside a line.
-    appendFileSync(this.file, `${JSON.stringify(value)}\n`);
+  /** False when the file cannot be written (read-only home...): the front end keeps running without history. */
+  private append(value: object): boolean {
+    try {
+      mkdirSync(dirname(this.file), { recursive: true });
+      // One write call per line with O_APPEND: concurrent appenders never interleave inside a line.
+      appendFileSync(this.file, `${JSON.stringify(value)}\n`);
+      return true;
+    } catch (error) {
+      if (!this.writeFailed) process.stderr.write(`[datakernel] history is not saved: ${(error as Error).message}\n`);
+      this.writeFailed = true;
+      return false;
+    }
   }
 
   private claimSession(): number {
     this.refresh();
-    if (this.entryLines > this.limit) this.compact();
+    if (this.entryLines > this.limit * COMPACT_SLACK) this.compact();
     for (;;) {
       const candidate = this.maxSession + 1;
-      this.append({ session: candidate, claim: this.id, time: new Date().toISOString() });
+      if (!this.append({ session: candidate, claim: this.id, time: new Date().toISOString() })) return candidate;
       this.refresh();
       if (this.claims.get(candidate) === this.id) return candidate;
     }
   }
 
-  /** Reads what was appended since the last read; starts over when the file shrank (another process compacted it). */
+  /** Reads what was appended since the last read; starts over when another process compacted the file. */
   private refresh(): void {
     let fd: number;
     try {
@@ -124,8 +138,10 @@ export class HistoryStore {
       return;
     }
     try {
-      const size = fstatSync(fd).size;
-      if (size < this.offset) this.reset();
+      const { size, ino } = fstatSync(fd);
+      // Compaction by another process replaces the file (a new inode): read it from the start.
+      if (ino !== this.inode || size < this.offset) this.reset();
+      this.inode = ino;
       if (size === this.offset) return;
       const buffer = Buffer.alloc(size - this.offset);
       const read = readSync(fd, buffer, 0, buffer.length, this.offset);

@@ -23,6 +23,8 @@ export const magicTable = {
   disconnect: () => import('./sql/disconnect.js'),
   sql: () => import('./sql/sql.js'),
   // schema area
+  schema: () => import('./schema/schema.js'),
+  ingest: () => import('./schema/ingest.js'),
   // ml area
   train: () => import('./ml/train.js'),
   predict: () => import('./ml/predict.js'),

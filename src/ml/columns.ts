@@ -57,7 +57,9 @@ export function inferType(values: Iterable<unknown>): InputType {
 export function selectRows(batch: ColumnBatch, rows: ArrayLike<number>): ColumnBatch {
   const columns: Record<string, Column> = {};
   for (const [name, column] of Object.entries(batch.columns)) {
-    columns[name] = isNumeric(column) ? Float64Array.from({ length: rows.length }, (_, i) => column[rows[i]]) : Array.from({ length: rows.length }, (_, i) => column[rows[i]]);
+    const out: Column = isNumeric(column) ? new Float64Array(rows.length) : new Array<string | null>(rows.length);
+    for (let i = 0; i < rows.length; i++) out[i] = column[rows[i]];
+    columns[name] = out;
   }
   return { length: rows.length, columns };
 }

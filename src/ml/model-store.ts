@@ -164,7 +164,8 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
     for (let start = 0; start < batch.length; start += PREDICT_CHUNK) {
       const end = Math.min(batch.length, start + PREDICT_CHUNK);
       const input = tf.tensor2d(x.subarray(start * width, end * width), [end - start, width]);
-      const output = model.predict(input) as import('@tensorflow/tfjs').Tensor;
+      // One batch per chunk: tfjs-layers' default of 32 makes the wasm backend copy the whole input per batch.
+      const output = model.predict(input, { batchSize: end - start }) as import('@tensorflow/tfjs').Tensor;
       raw.set(await output.data(), start * units);
       tf.dispose([input, output]);
     }

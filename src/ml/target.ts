@@ -27,9 +27,10 @@ const labelOf = (column: Column, i: number): string | null =>
 
 /** Rows whose target is present. */
 export function labelledRows(column: Column, length: number): Int32Array {
-  const rows: number[] = [];
-  for (let i = 0; i < length; i++) if (labelOf(column, i) !== null) rows.push(i);
-  return Int32Array.from(rows);
+  const rows = new Int32Array(length);
+  let count = 0;
+  for (let i = 0; i < length; i++) if (isNumeric(column) ? !Number.isNaN(column[i]) : column[i] !== null) rows[count++] = i;
+  return rows.slice(0, count);
 }
 
 /**
@@ -37,12 +38,14 @@ export function labelledRows(column: Column, length: number): Int32Array {
  * one with few integer values multiclass, anything else regression.
  */
 export function inferTarget(name: string, column: Column, rows: Int32Array, task?: Task): TargetEncoding {
-  const distinct = new Set<string>();
+  const values = new Set<string | number>();
   let integral = true;
-  for (const i of rows) {
-    distinct.add(labelOf(column, i)!);
-    if (isNumeric(column) && !Number.isInteger(column[i])) integral = false;
+  for (let r = 0; r < rows.length; r++) {
+    const value = column[rows[r]];
+    values.add(value!);
+    if (typeof value === 'number' && !Number.isInteger(value)) integral = false;
   }
+  const distinct = new Set([...values].map(String));
   const numeric = isNumeric(column);
   const inferred: Task =
     task ??

@@ -1,6 +1,6 @@
 import type { MimeBundle } from '../display/mime.js';
 import { tableHtml, tableText, type TableData } from '../display/table.js';
-import { lineChartSvg } from './line-chart.js';
+import { plot, type Chart } from '../viz/index.js';
 import type { EpochLog } from './runs.js';
 import type { Task } from './target.js';
 
@@ -37,14 +37,22 @@ export class TrainResult {
     };
   }
 
-  [Symbol.for('Jupyter.display')](): MimeBundle {
+  /** Training (and validation) loss per epoch, or per iteration for IRLS, as a chart. */
+  lossChart(): Chart {
+    const step = this.solver === 'irls' ? 'iteration' : 'epoch';
+    const points = this.history.flatMap((h) => [
+      { [step]: h.epoch, split: 'training', loss: h.loss },
+      ...(h.val_loss === undefined ? [] : [{ [step]: h.epoch, split: 'validation', loss: h.val_loss }]),
+    ]);
+    return plot.line(points, { x: step, y: 'loss', color: 'split', title: `Loss of ${this.name}@${this.version}` });
+  }
+
+  async [Symbol.for('Jupyter.display')](): Promise<MimeBundle> {
     const table = this.metricsTable();
-    const series = [{ name: 'loss', values: this.history.map((h) => h.loss) }];
-    if (this.history.some((h) => h.val_loss !== undefined)) series.push({ name: 'val_loss', values: this.history.map((h) => h.val_loss) });
-    const chart = lineChartSvg('Loss', series, this.solver === 'irls' ? 'iteration' : 'epoch');
+    const chart = this.lossChart();
     return {
-      'text/plain': tableText(table),
-      'text/html': `<div style="display:flex;gap:24px;align-items:flex-start;flex-wrap:wrap"><div>${tableHtml(table)}</div>${chart}</div>`,
+      'text/plain': `${tableText(table)}\n\n${await chart.toText()}`,
+      'text/html': `<div style="display:flex;gap:24px;align-items:flex-start;flex-wrap:wrap"><div>${tableHtml(table)}</div>${await chart.toSVG()}</div>`,
     };
   }
 }

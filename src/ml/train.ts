@@ -9,6 +9,7 @@ import { selectRows, type InputType } from './columns.js';
 import { dataRelation, type Variables } from './data-source.js';
 import { describeRelation, readColumns } from './duckdb-columns.js';
 import { fingerprint } from './fingerprint.js';
+import { fitDense } from './fit-dense.js';
 import { fitTfjs, type TrainingArrays } from './fit-tfjs.js';
 import { taskMetrics, type Metrics } from './metrics.js';
 import { checkModelName, saveModelVersion, type InputField } from './model-store.js';
@@ -75,7 +76,8 @@ function split(rows: Int32Array, share: number, seed: number): Split {
 /** Raw model outputs (n x units) for a prepared matrix. */
 async function predictRaw(tf: Tf, model: LayersModel, x: Float32Array, n: number, d: number): Promise<Float32Array> {
   const input = tf.tensor2d(x, [n, d]);
-  const output = model.predict(input) as Tensor;
+  // One batch: tfjs-layers' default of 32 makes the wasm backend copy the whole input once per batch.
+  const output = model.predict(input, { batchSize: n }) as Tensor;
   const values = (await output.data()) as Float32Array;
   tf.dispose([input, output]);
   return values;
@@ -171,8 +173,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     setLinearWeights(tf, model, fitLogistic(trainSet.x, trainSet.y, trainSet.n, d, epochs, (_, loss) => losses.push(loss)));
     for (let i = 0; i < losses.length; i++) await logEpoch(i + 1, losses[i], i === losses.length - 1);
   } else {
+    // Built-in networks train with hand-written backpropagation (fit-dense.ts); custom models with tfjs's fit.
+    const fit = custom ? fitTfjs : fitDense;
     usedBackend = await withKernelFallback((active) =>
-      fitTfjs(tf, model, trainSet, {
+      fit(tf, model, trainSet, {
         task: target.task,
         units,
         epochs,

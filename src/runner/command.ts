@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { outsideCells } from '../display/output.js';
 import { describeError, DataKernelError } from '../errors.js';
+import { stripAnsi } from './ansi.js';
 import { junitXml } from './junit.js';
 import { readNotebook, type NotebookOutput } from './notebook.js';
 import { collectParameters } from './parameters.js';
@@ -43,6 +44,7 @@ export function terminalStreams(): RunnerStreams {
     out: (text) => outsideCells(() => process.stdout.write(text)),
     err: (text) => outsideCells(() => process.stderr.write(text)),
     interactive: Boolean(process.stdout.isTTY) && !ci,
+    columns: process.stdout.columns,
   };
 }
 
@@ -50,7 +52,9 @@ const TYPESCRIPT = new Set(['', 'typescript', 'ts', 'javascript', 'js']);
 
 function pairs(flat: string[] | undefined, flag: string): Array<[string, string]> {
   if (!flat?.length) return [];
-  if (flat.length % 2) throw new DataKernelError(`${flag} takes a NAME and a VALUE`, `Write ${flag} NAME VALUE, once per parameter (quote values with spaces).`);
+  if (flat.length % 2) {
+    throw new DataKernelError(`${flag} takes a NAME and a VALUE`, `Write ${flag} NAME VALUE once per parameter, quote values with spaces, and put OUT before the options.`);
+  }
   return Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i], flat[2 * i + 1]]);
 }
 
@@ -67,8 +71,6 @@ function outputText(output: NotebookOutput): string {
   }
 }
 
-const stripAnsi = (text: string) => text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
-
 async function startKernel(name: string, options: RunCommandOptions, cwd: string): Promise<{ kernel: OwnedKernel; language: string }> {
   // Loaded only here: ZeroMQ stays out of in-process runs.
   const { findKernelSpec, RemoteKernel } = await import('../client/index.js');
@@ -79,12 +81,26 @@ async function startKernel(name: string, options: RunCommandOptions, cwd: string
 
 /**
  * `datakernel run IN [OUT]`: executes a notebook with parameters, in-process or on a Jupyter kernel, and returns
- * the exit status (0 ok, 1 a cell failed).
+ * the exit status: 0 ok, 1 a cell failed, 2 the run could not start (bad arguments, notebook or kernel).
  */
 export async function runNotebookCommand(input: string, output: string | undefined, options: RunCommandOptions, createLocal: LocalKernelFactory, streams: RunnerStreams): Promise<number> {
+  try {
+    return await run(input, output, options, createLocal, streams);
+  } catch (error) {
+    streams.err(`Error: ${describeError(error)}\n`);
+    return 2;
+  }
+}
+
+async function run(input: string, output: string | undefined, options: RunCommandOptions, createLocal: LocalKernelFactory, streams: RunnerStreams): Promise<number> {
+  // Every path is resolved before --cwd changes the working directory.
   const inputPath = resolve(input);
   const outputPath = output ? resolve(output) : undefined;
+  const junitPath = options.junit ? resolve(options.junit) : undefined;
   const cwd = resolve(options.cwd ?? '.');
+  for (const [flag, value] of [['--timeout', options.timeout], ['--start-timeout', options.startTimeout]] as const) {
+    if (value !== undefined && !(value > 0)) throw new DataKernelError(`${flag} must be a number of seconds above 0`, `For example ${flag} 600.`);
+  }
   const parameters = collectParameters({
     files: options.parametersFile?.map((file) => resolve(file)),
     yaml: options.yaml,
@@ -126,9 +142,9 @@ export async function runNotebookCommand(input: string, output: string | undefin
     await kernel.shutdown().catch((error) => streams.err(`Warning: the kernel did not shut down cleanly: ${describeError(error)}\n`));
   }
 
-  if (options.junit) {
-    mkdirSync(dirname(resolve(options.junit)), { recursive: true });
-    writeFileSync(resolve(options.junit), junitXml(basename(inputPath), result.cells, new Date()));
+  if (junitPath) {
+    mkdirSync(dirname(junitPath), { recursive: true });
+    writeFileSync(junitPath, junitXml(basename(inputPath), result.cells, new Date()));
   }
   const failures = result.cells.filter((cell) => cell.status === 'failed');
   const show = streams.interactive ? (text: string) => text : stripAnsi;

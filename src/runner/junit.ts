@@ -1,12 +1,11 @@
+import { stripAnsi } from './ansi.js';
 import type { CellResult } from './run-notebook.js';
 
-const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 // XML 1.0 forbids most control characters even when escaped.
 const INVALID_XML = /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]/g;
 
 function xml(text: string): string {
-  return text
-    .replace(ANSI, '')
+  return stripAnsi(text)
     .replace(INVALID_XML, '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

@@ -54,6 +54,12 @@ export function sourceText(cell: NotebookCell): string {
   return Array.isArray(cell.source) ? cell.source.join('') : cell.source;
 }
 
+/** The first non-blank line of a cell's source, cut to `max` characters: how reports name a cell. */
+export function firstLine(source: string, max: number): string {
+  const line = (source.split('\n').find((l) => l.trim()) ?? '').trim();
+  return line.length > max ? `${line.slice(0, max - 3)}...` : line;
+}
+
 export function hasTag(cell: NotebookCell, tag: string): boolean {
   return Array.isArray(cell.metadata?.tags) && cell.metadata.tags.includes(tag);
 }

@@ -1,6 +1,7 @@
 import type { MimeBundle } from '../display/mime.js';
 import { runWithOutput, type OutputSink } from '../display/output.js';
 import { Progress } from '../display/progress.js';
+import { firstLine } from './notebook.js';
 
 /** Where a run reports: `out` for progress, `err` for logs and failures; `interactive` draws a redrawn bar. */
 export interface RunnerStreams {
@@ -8,14 +9,11 @@ export interface RunnerStreams {
   err(text: string): void;
   /** A terminal (not CI): one progress bar redrawn in place instead of a line per cell. */
   interactive: boolean;
+  /** The terminal's width; the bar is cut to it, since a wrapped line cannot be redrawn in place. */
+  columns?: number;
 }
 
 const TICK_MS = 500;
-
-function firstLine(source: string): string {
-  const line = source.split('\n').find((l) => l.trim()) ?? '';
-  return line.length > 60 ? `${line.slice(0, 57)}...` : line;
-}
 
 /** Reports cell n/N and elapsed time: a progress bar on a terminal, plain lines in CI logs. */
 export class RunReporter {
@@ -49,16 +47,18 @@ export class RunReporter {
     } else streams.out(`Running ${label}: ${total} code cells\n`);
   }
 
-  private draw(text: string): void {
+  private draw(line: string): void {
+    const width = this.streams.columns;
+    const text = width && line.length >= width ? line.slice(0, width - 1) : line;
     this.barText = text;
     this.streams.out(`\r\x1b[2K${text}`);
   }
 
   /** Cell `n` (1-based among code cells) starts. */
   cellStarted(n: number, source: string): void {
-    this.current = `cell ${n}: ${firstLine(source)}`;
+    this.current = `cell ${n}: ${firstLine(source, 60)}`;
     if (this.progress) this.progress.update(this.done, this.current);
-    else this.streams.out(`[${n}/${this.total}] ${firstLine(source)}\n`);
+    else this.streams.out(`[${n}/${this.total}] ${firstLine(source, 60)}\n`);
   }
 
   /** Cell `n` ended after `seconds`. */

@@ -1,8 +1,9 @@
+// Type only: the runner depends on the Interpreter contract, never on the engine's code (kernel/cli.ts passes an Engine in).
 import type { Interpreter } from '../engine/interpreter.js';
 import { KernelDiedError } from '../client/kernel-died-error.js';
 import { describeError } from '../errors.js';
 import { CellOutput, type DisplayIndex } from './cell-output.js';
-import { hasTag, newCell, sourceText, writeNotebook, type Notebook, type NotebookCell, type NotebookOutput } from './notebook.js';
+import { firstLine, hasTag, newCell, sourceText, writeNotebook, type Notebook, type NotebookCell, type NotebookOutput } from './notebook.js';
 import { injectParameters, parametersSource, type Parameters } from './parameters.js';
 import type { RunReporter } from './reporter.js';
 
@@ -68,10 +69,6 @@ function reset(notebook: Notebook): void {
   }
 }
 
-function firstLine(source: string): string {
-  return (source.split('\n').find((line) => line.trim()) ?? '').trim().slice(0, 80);
-}
-
 /** Marks the failed run the way papermill does: a banner at the top linking to a banner above the failing cell. */
 function markFailure(notebook: Notebook, cell: NotebookCell, result: CellResult): void {
   const style = 'color:red; font-family:Helvetica Neue, Helvetica, Arial, sans-serif; font-size:2em;';
@@ -80,6 +77,48 @@ function markFailure(notebook: Notebook, cell: NotebookCell, result: CellResult)
   const here = newCell(notebook, 'markdown', `<span id="datakernel-error-cell" style="${style}">datakernel run stopped here: ${reason}</span>`, [ERROR_TAG]);
   notebook.cells.splice(notebook.cells.indexOf(cell), 0, here);
   notebook.cells.unshift(top);
+}
+
+/** Runs one cell on the kernel; returns why it failed, if it did. */
+async function executeCell(kernel: NotebookKernel, result: CellResult, executionCount: number, output: CellOutput, timeoutMs: number | undefined): Promise<CellFailure | undefined> {
+  const started = Date.now();
+  // A cell awaiting something that holds no handle (a bare never-settling promise) would otherwise let Node
+  // exit mid-run; the timeout's timer lives on a watcher thread and cannot hold this loop open.
+  const keepAlive = setInterval(() => undefined, 60_000);
+  try {
+    const outcome = await kernel.execute({ code: result.source, executionCount, timeoutMs }, output);
+    if (outcome.status === 'ok') {
+      if (outcome.result) output.result(outcome.result, executionCount);
+      return undefined;
+    }
+    const { ename, evalue, traceback } = outcome.error;
+    output.error(ename, evalue, traceback);
+    const timedOut = timeoutMs !== undefined && Date.now() - started >= timeoutMs - 50;
+    if (timedOut) return { reason: `cell ${result.number} timed out after ${timeoutMs / 1000}s`, ename: 'Timeout', evalue, traceback };
+    return { reason: `cell ${result.number} raised ${ename}: ${evalue}`, ename, evalue, traceback };
+  } catch (error) {
+    const died = error instanceof KernelDiedError;
+    const message = describeError(error);
+    const reason = died ? `kernel died while running cell ${result.number}: ${message}` : `cell ${result.number} could not run: ${message}`;
+    output.error(died ? 'KernelDied' : 'RunnerError', reason, [reason]);
+    return { reason, ename: died ? 'KernelDied' : 'RunnerError', evalue: message, traceback: [] };
+  } finally {
+    clearInterval(keepAlive);
+  }
+}
+
+/** Records a cell's outcome in its result and in the cell's metadata (as papermill does under `papermill`). */
+function record(cell: NotebookCell, result: CellResult, started: Date, failure: CellFailure | undefined): void {
+  result.seconds = (Date.now() - started.getTime()) / 1000;
+  result.status = failure ? 'failed' : 'passed';
+  result.failure = failure;
+  cell.metadata.datakernel = {
+    status: failure ? 'failed' : 'completed',
+    exception: Boolean(failure),
+    start_time: started.toISOString(),
+    end_time: new Date().toISOString(),
+    duration: result.seconds,
+  };
 }
 
 /**
@@ -101,18 +140,16 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
   reporter?.begin(codeCells.length);
   const results: CellResult[] = codeCells.map((cell, i) => ({
     number: i + 1,
-    name: `cell ${String(i + 1).padStart(width, '0')}: ${firstLine(sourceText(cell))}`,
+    name: `cell ${String(i + 1).padStart(width, '0')}: ${firstLine(sourceText(cell), 80)}`,
     source: sourceText(cell),
     status: 'skipped',
     seconds: 0,
   }));
   const displays: DisplayIndex = new Map();
-  let executionCount = 0;
-  let allowErrors = options.allowErrors ?? false;
   const runStarted = new Date();
   notebook.metadata.datakernel = { parameters: options.parameters ?? {}, start_time: runStarted.toISOString() };
+  let executionCount = 0;
   let failed: CellResult | undefined;
-  let failedCell: NotebookCell | undefined;
   save();
 
   for (const [i, cell] of codeCells.entries()) {
@@ -126,67 +163,31 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
     cell.outputs = output.outputs;
     cell.execution_count = ++executionCount;
     const started = new Date();
-    const finish = (failure?: CellFailure) => {
-      result.seconds = (Date.now() - started.getTime()) / 1000;
-      result.status = failure ? 'failed' : 'passed';
-      result.failure = failure;
-      cell.metadata.datakernel = {
-        status: failure ? 'failed' : 'completed',
-        exception: Boolean(failure),
-        start_time: started.toISOString(),
-        end_time: new Date().toISOString(),
-        duration: result.seconds,
-      };
-    };
     // A cell that ends the runner's own process (process.exit in-process) still leaves a marked notebook.
     const onExit = (code: number) => {
+      // Node exits with process.exitCode as it stands after the 'exit' listeners: an early exit(0) must not pass CI.
+      if (code === 0) process.exitCode = 1;
       const reason = `cell ${result.number} ended the process (exit code ${code})`;
       output.error('ProcessExit', reason, [reason]);
-      finish({ reason, ename: 'ProcessExit', evalue: reason, traceback: [] });
+      record(cell, result, started, { reason, ename: 'ProcessExit', evalue: reason, traceback: [] });
       markFailure(notebook, cell, result);
       save();
       reporter?.log(`\n${reason}; the notebook so far is saved${outputPath ? ` in ${outputPath}` : ''}\n`);
     };
     process.once('exit', onExit);
-    // A cell awaiting something that holds no handle (a bare never-settling promise) would otherwise let Node
-    // exit mid-run; the timeout's timer lives on a watcher thread and cannot hold this loop open.
-    const keepAlive = setInterval(() => undefined, 60_000);
-    let failure: CellFailure | undefined;
-    try {
-      const outcome = await kernel.execute({ code: result.source, executionCount, timeoutMs: options.timeoutMs }, output);
-      if (outcome.status === 'ok') {
-        if (outcome.result) output.result(outcome.result, executionCount);
-      } else {
-        const { ename, evalue, traceback } = outcome.error;
-        output.error(ename, evalue, traceback);
-        const elapsedMs = Date.now() - started.getTime();
-        const timedOut = options.timeoutMs !== undefined && elapsedMs >= options.timeoutMs - 50;
-        const reason = timedOut ? `cell ${result.number} timed out after ${options.timeoutMs! / 1000}s` : `cell ${result.number} raised ${ename}: ${evalue}`;
-        failure = { reason, ename: timedOut ? 'Timeout' : ename, evalue, traceback };
-      }
-    } catch (error) {
-      const died = error instanceof KernelDiedError;
-      const message = describeError(error);
-      const reason = died ? `kernel died while running cell ${result.number}: ${message}` : `cell ${result.number} could not run: ${message}`;
-      output.error(died ? 'KernelDied' : 'RunnerError', reason, [reason]);
-      failure = { reason, ename: died ? 'KernelDied' : 'RunnerError', evalue: message, traceback: [] };
-      // Nothing more can run on a dead kernel.
-      if (died) allowErrors = false;
-    } finally {
-      clearInterval(keepAlive);
-      process.off('exit', onExit);
-    }
-    finish(failure);
+    const failure = await executeCell(kernel, result, executionCount, output, options.timeoutMs).finally(() => process.off('exit', onExit));
+    record(cell, result, started, failure);
     reporter?.cellFinished(result.number, !failure, result.seconds);
-    if (failure && !failed) {
-      failed = result;
-      failedCell = cell;
-    }
-    if (failure && !allowErrors) break;
     save();
+    if (!failure) continue;
+    failed ??= result;
+    // Nothing more can run on a dead kernel, errors allowed or not.
+    if (!options.allowErrors || failure.ename === 'KernelDied') {
+      markFailure(notebook, cell, result);
+      break;
+    }
   }
 
-  if (failed && !allowErrors) markFailure(notebook, failedCell!, failed);
   notebook.metadata.datakernel = {
     ...notebook.metadata.datakernel,
     end_time: new Date().toISOString(),

@@ -9,14 +9,7 @@ export interface TableName {
 }
 
 async function rows(connection: DuckDBConnection, sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
-  const reader = params.length
-    ? await (async () => {
-        const statement = await connection.prepare(sql);
-        statement.bind(params as never);
-        return statement.runAndReadAll();
-      })()
-    : await connection.runAndReadAll(sql);
-  return reader.getRowObjectsJS() as Record<string, unknown>[];
+  return (await connection.runAndReadAll(sql, params as never)).getRowObjectsJS() as Record<string, unknown>[];
 }
 
 /** Columns of any relation, by DESCRIBE: DuckDB types, all nullable (a query does not promise NOT NULL). */
@@ -35,12 +28,11 @@ export async function describeRelation(connection: DuckDBConnection, relation: s
 export async function findTable(connection: DuckDBConnection, name: TableName): Promise<{ name: Required<TableName>; kind: 'table' | 'view' } | undefined> {
   const found = await rows(
     connection,
-    `SELECT database_name, schema_name, table_name, 'table' AS kind FROM duckdb_tables()
-       WHERE table_name = $1 AND ($2::VARCHAR IS NULL OR schema_name = $2) AND ($3::VARCHAR IS NULL OR database_name = $3)
-     UNION ALL
-     SELECT database_name, schema_name, view_name, 'view' FROM duckdb_views()
-       WHERE view_name = $1 AND ($2::VARCHAR IS NULL OR schema_name = $2) AND ($3::VARCHAR IS NULL OR database_name = $3)
-         AND NOT internal
+    `SELECT * FROM (
+       SELECT database_name, schema_name, table_name, 'table' AS kind FROM duckdb_tables()
+       UNION ALL
+       SELECT database_name, schema_name, view_name, 'view' FROM duckdb_views() WHERE NOT internal
+     ) WHERE table_name = $1 AND ($2::VARCHAR IS NULL OR schema_name = $2) AND ($3::VARCHAR IS NULL OR database_name = $3)
      ORDER BY database_name = 'temp' DESC, schema_name = 'main' DESC`,
     [name.table, name.schema ?? null, name.catalog ?? null],
   );

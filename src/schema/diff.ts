@@ -4,6 +4,7 @@ import { tableBundle, type TableData } from '../display/table.js';
 import { comparableType, type ColumnSchema, type TableSchema } from './model.js';
 import { similarity } from './similarity.js';
 import { typeChange } from './type-compat.js';
+import { parseType } from './type-name.js';
 
 /** What happened to a column between two schemas. */
 export type ChangeKind = 'added' | 'removed' | 'renamed' | 'type' | 'nullability' | 'key' | 'moved';
@@ -151,12 +152,14 @@ function columnChanges(a: ColumnSchema, b: ColumnSchema): SchemaChange[] {
   return changes;
 }
 
-// A dropped and an added column that sit at the same place with a type the old one fits are likely one
-// column renamed; name similarity breaks ties.
+// A dropped and an added column that sit at the same place with the same (or a widened) type are likely one
+// column renamed; name similarity adds to the evidence.
 function renameScore(removed: ColumnSchema, added: ColumnSchema): number {
-  const verdict = typeChange(comparableType(removed), comparableType(added));
+  const [from, to] = [comparableType(removed), comparableType(added)];
+  const verdict = typeChange(from, to);
   if (!verdict.compatible) return 0;
-  let score = comparableType(removed) === comparableType(added) ? 2 : 1;
+  // Anything fits in text, so a new text column is no evidence of a rename.
+  let score = from === to ? 2 : parseType(to).base === 'VARCHAR' ? 0 : 1;
   const distance = Math.abs(removed.position - added.position);
   score += distance === 0 ? 2 : distance === 1 ? 1 : 0;
   if (similarity(removed.name, added.name) >= 0.5) score += 1;

@@ -46,7 +46,8 @@ export async function schemaHistory(session: Session, source: TargetSource, opti
     if (i === 0) return { snapshot, changes: [], breaking: false };
     const previous = snapshots[i - 1];
     const diff = diffSchemas({ target: 'previous', kind: previous.kind, columns: previous.columns }, { target: 'this', kind: snapshot.kind, columns: snapshot.columns });
-    return { snapshot, changes: diff.changes.map(describeChange), breaking: diff.breaking };
+    const ordered = [...diff.breakingChanges, ...diff.changes.filter((c) => !c.breaking)];
+    return { snapshot, changes: ordered.map(describeChange), breaking: diff.breaking };
   });
   return new SchemaHistory(key, entries);
 }

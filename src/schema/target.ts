@@ -7,8 +7,9 @@ import { DataKernelError } from '../errors.js';
 import type { Session } from '../session/session.js';
 import { embeddedDuckDB } from '../sql/duckdb.js';
 import { quoteIdent, quoteMysqlIdent, quoteQualified } from '../sql/identifiers.js';
+import { resolveRelation } from '../sql/relation.js';
+import { nameParts } from '../sql/sql-text.js';
 import { isTableLike, registerValue, type VariableScope } from '../sql/register-value.js';
-import { loadConnectionTables } from '../sql/connection-tables.js';
 import { describeParquet, describeRelation, describeTable, findTable } from './describe.js';
 import type { ColumnSchema, TableSchema, TargetKind } from './model.js';
 
@@ -44,18 +45,6 @@ const isResult = (value: unknown): value is Exclude<TargetSource, string> =>
 
 const looksLikeFile = (name: string) => fileFormat(name) !== undefined || /[*?/\\]/.test(name) || name.startsWith('.');
 
-/** Splits `a.b."c.d"` into its parts, honouring double quotes. */
-function nameParts(name: string): string[] {
-  const parts: string[] = [];
-  const pattern = /\s*(?:"((?:[^"]|"")*)"|([^."]+))\s*(\.|$)/gy;
-  let match: RegExpExecArray | null;
-  while (pattern.lastIndex < name.length && (match = pattern.exec(name))) {
-    parts.push(match[1] !== undefined ? match[1].replace(/""/g, '"') : match[2].trim());
-    if (!match[3]) break;
-  }
-  return parts;
-}
-
 async function countRows(session: Session, relation: string): Promise<number> {
   const { connection } = await embeddedDuckDB(session);
   const reader = await connection.runAndReadAll(`SELECT count(*) FROM ${relation}`);
@@ -86,9 +75,15 @@ function fileTarget(session: Session, name: string, cwd: string): SchemaTarget {
   return { ...target, path };
 }
 
-function remoteTarget(session: Session, key: string, connector: Connector, parts: string[]): SchemaTarget {
-  const table = parts.join('.');
-  const quote = connector.kind === 'mysql' ? quoteMysqlIdent : quoteIdent;
+/** A remote table's name in the source's own SQL: Postgres folds unquoted names to lower case, MySQL does not. */
+export function sourceTableName(connector: Connector, table: string): string {
+  const parts = nameParts(table);
+  return connector.kind === 'mysql'
+    ? parts.map((p) => quoteMysqlIdent(p.name)).join('.')
+    : parts.map((p) => quoteIdent(p.quoted ? p.name : p.name.toLowerCase())).join('.');
+}
+
+function remoteTarget(session: Session, key: string, connector: Connector, table: string): SchemaTarget {
   return {
     key,
     kind: 'connection',
@@ -106,15 +101,11 @@ function remoteTarget(session: Session, key: string, connector: Connector, parts
       })),
     }),
     rowCount: async () => {
-      const result = await connector.query(`SELECT count(*) AS n FROM ${parts.map(quote).join('.')}`);
+      const result = await connector.query(`SELECT count(*) AS n FROM ${sourceTableName(connector, table)}`);
       const [row] = await result.toArray(1);
       return Number(row?.n ?? 0);
     },
-    relation: async () => {
-      const schema = parts.length === 2 ? parts[0] : 'main';
-      await loadConnectionTables(session, [{ parts: [connector.name, ...parts], source: [connector.name, ...parts] }]);
-      return quoteQualified(connector.name, schema, parts.at(-1)!);
-    },
+    relation: () => resolveRelation(session, key),
   };
 }
 
@@ -141,9 +132,11 @@ export async function resolveTarget(session: Session, source: TargetSource, opti
   }
   const full = resolve(cwd, name);
   if (looksLikeFile(name) || (existsSync(full) && statSync(full).isFile())) return fileTarget(session, name, cwd);
-  const parts = nameParts(name);
+  const parts = nameParts(name).map((p) => p.name);
   const connector = parts.length >= 2 ? findConnection(session, parts[0]) : undefined;
-  if (connector && (connector.kind === 'postgres' || connector.kind === 'mysql')) return remoteTarget(session, name, connector, parts.slice(1));
+  if (connector && (connector.kind === 'postgres' || connector.kind === 'mysql')) {
+    return remoteTarget(session, name, connector, name.slice(name.indexOf('.') + 1));
+  }
   const { connection } = await embeddedDuckDB(session);
   const [catalog, schema, table] = parts.length === 3 ? parts : parts.length === 2 ? [undefined, ...parts] : [undefined, undefined, parts[0]];
   const found = parts.length <= 3 && table ? await findTable(connection, { catalog, schema, table }) : undefined;

@@ -42,7 +42,7 @@ const ALIASES: Record<string, string> = {
 };
 
 // Parameters that describe display width or fractional-second digits, not the value domain.
-const IGNORED_PARAMS = new Set(['INTEGER', 'SMALLINT', 'TINYINT', 'BIGINT', 'TIME', 'TIMESTAMP', 'TIMESTAMP WITH TIME ZONE', 'TIME WITH TIME ZONE', 'BIT', 'BLOB', 'FLOAT', 'DOUBLE']);
+const IGNORED_PARAMS = new Set(['INTEGER', 'SMALLINT', 'TINYINT', 'BIGINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'TIME', 'TIMESTAMP', 'TIMESTAMP WITH TIME ZONE', 'TIME WITH TIME ZONE', 'BIT', 'BLOB', 'FLOAT', 'DOUBLE']);
 const UNSIGNED: Record<string, string> = { TINYINT: 'UTINYINT', SMALLINT: 'USMALLINT', INTEGER: 'UINTEGER', BIGINT: 'UBIGINT' };
 
 /** Splits `text` at commas that are not inside parentheses or quotes. */

@@ -118,11 +118,13 @@ async function runWorker(options: ServeDirOptions): Promise<void> {
       pending.delete(message.id);
     }
   });
-  const collectMetrics = () =>
+  const collectMetrics = (own: MetricsSnapshot) =>
     new Promise<MetricsSnapshot>((resolve) => {
       const id = nextId++;
       pending.set(id, resolve);
       process.send!({ dk: 'metrics-request', id } satisfies Message);
+      // Without an answer from the primary, this worker's own numbers beat a scrape that hangs.
+      setTimeout(() => pending.delete(id) && resolve(own), 2 * SNAPSHOT_TIMEOUT_MS).unref();
     });
   const started = await startServer(options, collectMetrics);
   server = started.server;

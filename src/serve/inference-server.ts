@@ -96,6 +96,7 @@ export class InferenceServer {
   private readonly server: Server;
   private readonly inputLog: InputLog | undefined;
   private readonly maxBodyBytes: number;
+  private boundPort: number | undefined;
 
   constructor(private readonly options: InferenceServerOptions = {}) {
     this.inputLog = options.logInputs ? new InputLog(options.logInputs) : undefined;
@@ -110,13 +111,15 @@ export class InferenceServer {
       this.server.once('error', reject);
       this.server.listen(this.options.port ?? 8501, this.options.host ?? '127.0.0.1', () => {
         this.server.off('error', reject);
+        this.boundPort = (this.server.address() as AddressInfo).port;
         resolve(this);
       });
     });
   }
 
+  /** The port bound by listen() (kept after close, for messages). */
   get port(): number {
-    return (this.server.address() as AddressInfo).port;
+    return this.boundPort ?? this.options.port ?? 8501;
   }
 
   get host(): string {

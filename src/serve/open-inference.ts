@@ -1,6 +1,6 @@
 import { badRequest } from './http-error.js';
 import type { ServedVersion } from './model-repository.js';
-import { modelPath, type Reply, type Route, type RouteRequest } from './route.js';
+import { isJsonObject, modelPath, servedModel, type Reply, type Route, type RouteRequest } from './route.js';
 import type { FeatureSpec, ServableModel } from './servable.js';
 import { serverVersion } from './server-version.js';
 import { v2DatatypeFits, v2InputDatatype, v2OutputDatatype } from './tensor-types.js';
@@ -15,12 +15,8 @@ interface Tensor {
   data: unknown[];
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
-
-const served = (request: RouteRequest) => request.repository.get(request.params.name!, request.params.version);
-
 function modelMetadata(request: RouteRequest): Reply {
-  const { model, version } = served(request);
+  const { model, version } = servedModel(request);
   return {
     json: {
       name: model.name,
@@ -33,13 +29,13 @@ function modelMetadata(request: RouteRequest): Reply {
 }
 
 function modelReady(request: RouteRequest): Reply {
-  const { model } = served(request);
+  const { model } = servedModel(request);
   return { json: { name: model.name, ready: true } };
 }
 
 /** Checks one request tensor's fields; the data may be nested row-major arrays or already flat. */
 function readTensor(value: unknown, index: number): Tensor {
-  if (!isObject(value) || typeof value.name !== 'string') throw badRequest(`Input ${index} must be an object with "name", "shape", "datatype" and "data"`);
+  if (!isJsonObject(value) || typeof value.name !== 'string') throw badRequest(`Input ${index} must be an object with "name", "shape", "datatype" and "data"`);
   const { name, shape, datatype, data } = value;
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) throw badRequest(`Input '${name}' needs "shape", a list of non-negative integers`);
   if (typeof datatype !== 'string') throw badRequest(`Input '${name}' needs "datatype" (e.g. FP32, INT64, BYTES, BOOL)`);
@@ -95,16 +91,16 @@ function requestedOutputs(target: ServedVersion, outputs: unknown): readonly str
   if (outputs === undefined) return names;
   if (!Array.isArray(outputs)) throw badRequest('"outputs" must be a list of {"name": ...}');
   return outputs.map((o) => {
-    const name = isObject(o) ? o.name : undefined;
+    const name = isJsonObject(o) ? o.name : undefined;
     if (typeof name !== 'string' || !names.includes(name)) throw badRequest(`Unknown output ${JSON.stringify(name)}; the model has ${names.join(', ')}`);
     return name;
   });
 }
 
 async function infer(request: RouteRequest): Promise<Reply> {
-  const target = served(request);
+  const target = servedModel(request);
   const body = await request.json();
-  if (!isObject(body)) throw badRequest('The request body must be a JSON object with "inputs"');
+  if (!isJsonObject(body)) throw badRequest('The request body must be a JSON object with "inputs"');
   const wanted = requestedOutputs(target, body.outputs);
   const results = await target.predict(validateRows(target.model.inputSchema, rowsFromTensors(target, body.inputs)));
   return {

@@ -29,3 +29,9 @@ export interface Route {
 /** The path pattern of `/PREFIX/models/NAME[/versions/V]` followed by `suffix` (a regex fragment). */
 export const modelPath = (prefix: string, suffix: string) =>
   new RegExp(`^/${prefix}/models/(?<name>[^/:]+)(?:/versions/(?<version>[^/:]+))?${suffix}$`);
+
+/** The model version a `/models/NAME[/versions/V]` path names (404 when unknown). */
+export const servedModel = (request: RouteRequest) => request.repository.get(request.params.name!, request.params.version);
+
+/** True for a JSON object (not an array, not null). */
+export const isJsonObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);

@@ -1,17 +1,13 @@
 import { badRequest } from './http-error.js';
 import type { ServedVersion } from './model-repository.js';
-import { modelPath, type Reply, type Route, type RouteRequest } from './route.js';
+import { isJsonObject, modelPath, servedModel, type Reply, type Route, type RouteRequest } from './route.js';
 import { tfDtype, v2InputDatatype, v2OutputDatatype } from './tensor-types.js';
 import { rowsFromColumns, validateRows } from './validate.js';
 
 // TensorFlow Serving REST API: https://www.tensorflow.org/tfx/serving/api_rest
 
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
-
-const served = (request: RouteRequest) => request.repository.get(request.params.name!, request.params.version);
-
 function modelStatus(request: RouteRequest): Reply {
-  const target = served(request);
+  const target = servedModel(request);
   const versions = request.params.version === undefined ? request.repository.versions(target.model.name) : [target.version];
   return {
     json: {
@@ -27,7 +23,7 @@ const tensorInfo = (name: string, dtype: string) => ({
 });
 
 function metadata(request: RouteRequest): Reply {
-  const { model, version } = served(request);
+  const { model, version } = servedModel(request);
   const inputs = Object.fromEntries(model.inputSchema.map((f) => [f.name, tensorInfo(f.name, tfDtype(v2InputDatatype(f)))]));
   const outputs = Object.fromEntries(model.outputNames.map((n) => [n, tensorInfo(n, tfDtype(v2OutputDatatype(model, n)))]));
   return {
@@ -46,7 +42,7 @@ function metadata(request: RouteRequest): Reply {
 function rowsFromInstances(target: ServedVersion, instances: unknown): unknown[] {
   if (!Array.isArray(instances)) throw badRequest('"instances" must be a list of rows');
   const schema = target.model.inputSchema;
-  if (schema.length === 1 && instances.every((i) => !isObject(i))) return instances.map((value) => ({ [schema[0].name]: value }));
+  if (schema.length === 1 && instances.every((i) => !isJsonObject(i))) return instances.map((value) => ({ [schema[0].name]: value }));
   return instances;
 }
 
@@ -54,7 +50,7 @@ function rowsFromInstances(target: ServedVersion, instances: unknown): unknown[]
 function rowsFromInputs(target: ServedVersion, inputs: unknown): unknown[] {
   const schema = target.model.inputSchema;
   if (Array.isArray(inputs) && schema.length === 1) return inputs.map((value) => ({ [schema[0].name]: value }));
-  if (!isObject(inputs)) throw badRequest('"inputs" must be an object of feature name -> list of values');
+  if (!isJsonObject(inputs)) throw badRequest('"inputs" must be an object of feature name -> list of values');
   const columns: Record<string, unknown[]> = {};
   for (const [name, values] of Object.entries(inputs)) {
     if (!Array.isArray(values)) throw badRequest(`Input '${name}' must be a list of values`);
@@ -64,9 +60,9 @@ function rowsFromInputs(target: ServedVersion, inputs: unknown): unknown[] {
 }
 
 async function predict(request: RouteRequest): Promise<Reply> {
-  const target = served(request);
+  const target = servedModel(request);
   const body = await request.json();
-  if (!isObject(body)) throw badRequest('The request body must be a JSON object with "instances" or "inputs"');
+  if (!isJsonObject(body)) throw badRequest('The request body must be a JSON object with "instances" or "inputs"');
   const hasInstances = body.instances !== undefined;
   if (hasInstances === (body.inputs !== undefined)) throw badRequest('Send exactly one of "instances" (row format) or "inputs" (columnar format)');
   const raw = hasInstances ? rowsFromInstances(target, body.instances) : rowsFromInputs(target, body.inputs);

@@ -18,6 +18,9 @@ export interface TableRef {
 /** The quoted relation of a TableRef. */
 export const relationOf = (ref: TableRef): string => quoteQualified(ref.catalog, ref.schema, ref.table);
 
+/** `CREATE OR REPLACE [TEMP] TABLE relation`, TEMP for tables in catalog "temp". */
+export const createTable = (target: TableRef): string => `CREATE OR REPLACE ${target.catalog === 'temp' ? 'TEMP ' : ''}TABLE ${relationOf(target)}`;
+
 /** A temporary table's TableRef. */
 export const tempTable = (table: string): TableRef => ({ catalog: 'temp', schema: 'main', table });
 
@@ -27,8 +30,7 @@ const CHUNK_ROWS = 2048;
 /** Creates (or replaces) `target` with `columns` and fills it through the appender in data chunks. */
 export async function writeColumns(connection: DuckDBConnection, target: TableRef, columns: ColumnData[]): Promise<void> {
   const defs = columns.map((c) => `${quoteIdent(c.name)} ${c.sqlType}`).join(', ');
-  const temp = target.catalog === 'temp' ? 'TEMP ' : '';
-  await connection.run(`CREATE OR REPLACE ${temp}TABLE ${relationOf(target)} (${defs})`);
+  await connection.run(`${createTable(target)} (${defs})`);
   await appendColumns(connection, target, columns);
 }
 

@@ -39,6 +39,8 @@ export interface PlotOptions {
 const DEFAULT_MAX_POINTS = 10_000;
 const MAX_SERIES = 30;
 const MAX_CATEGORIES = 100;
+// Bars and slices beyond the largest MAX_CATEGORIES are cut with a note; past this many, grouping itself is refused.
+const MAX_GROUPS = 10_000;
 const MAX_SLICES = 20;
 const HEATMAP_BINS = 20;
 
@@ -83,9 +85,6 @@ function series(ctx: Context, rows: unknown[][], facetValues: unknown[]): Series
   const colorAt = facet === undefined ? 0 : 1;
   const width = splits(ctx).length;
   const colorValues = color === undefined ? [undefined] : distinct(rows.map((r) => r[colorAt]));
-  if (colorValues.length > MAX_SERIES) {
-    throw new DataKernelError(`--color ${color} has ${colorValues.length} distinct values; charts show at most ${MAX_SERIES} series`, 'Colour by a column with fewer values, or filter the data first.');
-  }
   const out = new Map<string, Series>();
   for (const row of rows) {
     const f = facet === undefined ? 0 : facetValues.findIndex((v) => v === row[0]);
@@ -99,12 +98,21 @@ function series(ctx: Context, rows: unknown[][], facetValues: unknown[]): Series
 
 const distinct = (values: unknown[]) => [...new Set(values)].sort(compare);
 
-/** Distinct facet values, checked against the panel limit. */
+/**
+ * The sorted distinct values of a grouping column, checked in the frame before any grouping, so a column with
+ * millions of values fails fast instead of sending millions of groups.
+ */
+async function groups(ctx: Context, column: string, role: string, limit: number, what: string): Promise<unknown[]> {
+  const values = await ctx.frame.distinct(column, limit + 1);
+  if (values.length > limit) throw new DataKernelError(`--${role} ${column} has more than ${limit.toLocaleString('en-US')} distinct values; ${what}`, `Use a column with fewer values${role === 'x' ? ' (or a histogram of it)' : ''}, or filter the data first.`);
+  return distinct(values);
+}
+
+/** Facet values (one panel each) after checking the colour column's cardinality too. */
 async function facetValues(ctx: Context): Promise<unknown[]> {
-  if (ctx.options.facet === undefined) return [undefined];
-  const values = distinct((await ctx.frame.aggregate([{ column: ctx.options.facet }], 'count')).map((r) => r[0]));
-  if (values.length > MAX_FACETS) throw new DataKernelError(`--facet ${ctx.options.facet} has ${values.length} values; at most ${MAX_FACETS} panels fit`, 'Facet by a column with fewer values, or filter the data first.');
-  return values;
+  const { facet, color } = ctx.options;
+  if (color !== undefined) await groups(ctx, color, 'color', MAX_SERIES, `charts show at most ${MAX_SERIES} series`);
+  return facet === undefined ? [undefined] : groups(ctx, facet, 'facet', MAX_FACETS, `at most ${MAX_FACETS} panels fit`);
 }
 
 /** Colours a series' trace and puts it on its facet panel; only a colour's first trace gets a legend entry. */
@@ -113,7 +121,7 @@ function styled(trace: Trace, s: Series, ctx: Context, legend: Set<string | unde
   const color = PALETTE[s.color % PALETTE.length];
   const first = !legend.has(s.name);
   legend.add(s.name);
-  return onPanel({ ...trace, name: s.name, legendgroup: s.name, showlegend: first, marker: { ...trace.marker, color }, line: trace.mode?.includes('lines') ? { color } : undefined }, s.facet);
+  return onPanel({ ...trace, name: s.name, legendgroup: s.name, legendrank: s.color, showlegend: first, marker: { ...trace.marker, color }, line: trace.mode?.includes('lines') ? { color } : undefined }, s.facet);
 }
 
 /** A category axis in sorted order (plotly would otherwise order categories by first appearance across traces). */
@@ -160,6 +168,7 @@ const bar: Builder = async (ctx, facets) => {
   const x = column(ctx, options.x, 'x', 'bar').name;
   const y = options.y === undefined ? undefined : numericColumn(ctx, options.y, 'y', 'bar').name;
   const agg = options.agg ?? (y === undefined ? 'count' : 'sum');
+  await groups(ctx, x, 'x', MAX_GROUPS, 'a bar chart draws one bar per value');
   const rows = topCategories(ctx, await ctx.frame.aggregate([...splits(ctx).map((c) => ({ column: c })), { column: x }], agg, y), MAX_CATEGORIES);
   rows.sort((a, b) => compare(a.at(-2), b.at(-2)));
   const legend = new Set<string | undefined>();
@@ -195,6 +204,7 @@ const box: Builder = async (ctx, facets) => {
   const { options } = ctx;
   const value = numericColumn(ctx, options.y ?? options.x, options.y === undefined ? 'x' : 'y', 'box').name;
   const group = options.y === undefined ? undefined : options.x === undefined ? undefined : column(ctx, options.x, 'x', 'box').name;
+  if (group !== undefined) await groups(ctx, group, 'x', MAX_CATEGORIES, 'a box chart draws one box per value');
   const stats = await ctx.frame.boxStats(value, [...splits(ctx), ...(group === undefined ? [] : [group])]);
   const rows = stats.map((s) => [...s.keys, s]).sort((a, b) => compare(a[a.length - 2], b[b.length - 2]));
   const legend = new Set<string | undefined>();
@@ -223,6 +233,7 @@ const heatmap: Builder = async (ctx, facets) => {
   const { options } = ctx;
   const keyOf = async (name: string | undefined, role: string): Promise<{ key: GroupKey; label: (v: unknown) => unknown; kind: FrameColumn['kind'] }> => {
     const c = column(ctx, name, role, 'heatmap');
+    if (c.kind !== 'number') await groups(ctx, c.name, role, MAX_CATEGORIES, 'a heatmap draws one row or column per value');
     const extent = c.kind === 'number' ? await ctx.frame.extent(c.name) : undefined;
     if (!extent || extent.max === extent.min) return { key: { column: c.name }, label: (v) => v, kind: c.kind };
     const step = niceStep((extent.max - extent.min) / HEATMAP_BINS);
@@ -259,6 +270,7 @@ async function pie(ctx: Context, facets: unknown[]): Promise<{ traces: Trace[]; 
   const names = column(ctx, options.x, 'x', 'pie').name;
   const values = options.y === undefined ? undefined : numericColumn(ctx, options.y, 'y', 'pie').name;
   const agg = options.agg ?? (values === undefined ? 'count' : 'sum');
+  await groups(ctx, names, 'x', MAX_GROUPS, 'a pie chart draws one slice per value');
   const facetKeys = options.facet === undefined ? [] : [{ column: options.facet }];
   const rows = await ctx.frame.aggregate([...facetKeys, { column: names }], agg, values);
   const noColor = { ...ctx, options: { ...options, color: undefined } };

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from '../display/mime.js';
 import { currentOutput } from '../display/output.js';
-import { titleText, type Figure } from './figure.js';
+import { titleText, withTitleObjects, type Figure } from './figure.js';
 import { notebookHtml, standaloneHtml } from './html.js';
 import { renderSvg } from './svg/render-svg.js';
 import { renderText } from './text/render-text.js';
@@ -22,9 +22,9 @@ export class Chart implements Displayable {
 
   constructor(private readonly compute: () => Promise<Figure> | Figure) {}
 
-  /** The plotly figure spec ({data, layout}). */
+  /** The plotly figure spec ({data, layout}), titles in plotly.js's `{text}` form. */
   figure(): Promise<Figure> {
-    this.computed ??= Promise.resolve().then(this.compute);
+    this.computed ??= Promise.resolve().then(this.compute).then(withTitleObjects);
     return this.computed;
   }
 

@@ -56,3 +56,17 @@ export interface Figure {
 export function titleText(title: Layout['title'] | Axis['title']): string | undefined {
   return typeof title === 'string' ? title : title?.text;
 }
+
+const AXIS_KEY = /^[xy]axis\d*$/;
+
+/**
+ * The figure with string titles (layout and axes) turned into `{text}`: plotly.js 3+ ignores the string
+ * shorthand that plotly.py users (and older specs) write.
+ */
+export function withTitleObjects(figure: Figure): Figure {
+  const layout = figure.layout;
+  if (!layout) return figure;
+  const titled = <T extends { title?: unknown }>(part: T): T => (typeof part.title === 'string' ? { ...part, title: { text: part.title } } : part);
+  const axes = Object.entries(layout).filter(([key, value]) => AXIS_KEY.test(key) && value && typeof value === 'object');
+  return { ...figure, layout: { ...titled(layout), ...Object.fromEntries(axes.map(([key, axis]) => [key, titled(axis as Axis)])) } };
+}

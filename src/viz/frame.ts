@@ -36,6 +36,8 @@ export interface Frame {
   count(): Promise<number>;
   /** Minimum and maximum of a numeric column (non-null values), undefined when it has none. */
   extent(column: string): Promise<{ min: number; max: number } | undefined>;
+  /** Up to `limit` distinct values of a column (nulls included), so cardinality is checked before grouping. */
+  distinct(column: string, limit: number): Promise<unknown[]>;
   /** One row per distinct key combination: the keys, then the aggregate of `measure` (rows when absent). */
   aggregate(keys: GroupKey[], agg: Aggregate, measure?: string): Promise<unknown[][]>;
   /** Up to `limit` rows of `columns` (a uniform sample when there are more), ordered by `orderBy` when given. */

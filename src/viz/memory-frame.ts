@@ -80,6 +80,15 @@ export class MemoryFrame implements Frame {
     return min <= max ? { min, max } : undefined;
   }
 
+  async distinct(column: string, limit: number): Promise<unknown[]> {
+    const values = new Set<unknown>();
+    for (const value of this.column(column)) {
+      values.add(plotValue(value));
+      if (values.size >= limit) break;
+    }
+    return [...values];
+  }
+
   async aggregate(keys: GroupKey[], agg: Aggregate, measure?: string): Promise<unknown[][]> {
     const keyColumns = keys.map((k) => this.column(k.column));
     const measured = measure === undefined ? undefined : this.column(measure);

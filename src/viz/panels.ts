@@ -40,6 +40,8 @@ export type Panel = CartesianPanel | PiePanel;
 export interface LegendEntry {
   name: string;
   color: string;
+  /** Plotly's legendrank: entries are listed by rank, then in trace order. */
+  rank: number;
 }
 
 /** A figure reduced for static rendering: title lines, panels, legend. */
@@ -148,7 +150,7 @@ export function scene(figure: Figure): Scene {
     }
     panels.get(key)!.marks.push(m);
     const shown = trace.showlegend ?? figure.data.length > 1;
-    if (shown && trace.name && m.type !== 'heatmap' && !legend.some((e) => e.name === trace.name)) legend.push({ name: trace.name, color });
+    if (shown && trace.name && m.type !== 'heatmap' && !legend.some((e) => e.name === trace.name)) legend.push({ name: trace.name, color, rank: Number(trace.legendrank ?? 1000) });
   });
   const all: Panel[] = [...panels.values(), ...pies];
   // Facet captions are paper annotations sitting on top of a panel.
@@ -156,6 +158,7 @@ export function scene(figure: Figure): Scene {
     const panel = all.find((p) => Math.abs((p.domain.x[0] + p.domain.x[1]) / 2 - Number(note.x)) < 1e-6 && Math.abs(p.domain.y[1] - Number(note.y)) < 1e-6);
     if (panel) panel.caption = textLines(note.text).join(' ');
   }
-  for (const pie of pies) pie.labels.forEach((name, i) => legend.some((e) => e.name === name) || legend.push({ name, color: pie.colors[i] }));
+  for (const pie of pies) pie.labels.forEach((name, i) => legend.some((e) => e.name === name) || legend.push({ name, color: pie.colors[i], rank: 1000 }));
+  legend.sort((a, b) => a.rank - b.rank);
   return { title: textLines(titleText(layout.title)), panels: all, legend, barmode: String(layout.barmode ?? 'group') };
 }

@@ -56,6 +56,11 @@ export class SqlFrame implements Frame {
     return min === null ? undefined : { min: Number(min), max: Number(max) };
   }
 
+  async distinct(column: string, limit: number): Promise<unknown[]> {
+    const c = await this.column(column);
+    return (await this.query(`SELECT DISTINCT ${c} FROM ${this.from} LIMIT ${Math.floor(limit)}`)).map((row) => plotValue(row[0]));
+  }
+
   async aggregate(keys: GroupKey[], agg: Aggregate, measure?: string): Promise<unknown[][]> {
     const values: DuckDBValue[] = [];
     const where: string[] = [];

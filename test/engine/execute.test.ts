@@ -26,6 +26,11 @@ describe('TypeScript cells', () => {
     expect(await value('const { a: da, b: [db] } = { a: 1, b: [2] }\nda + db')).toBe('3');
   });
 
+  it('awaits a promise the cell ends with, so `display(x)` or `fetchRows()` as the last line just works', async () => {
+    expect(await value('Promise.resolve(5)')).toBe('5');
+    expect(await value('(async () => [1])()')).toBe('[ 1 ]');
+  });
+
   it('awaits at top level', async () => {
     expect(await value('const later = await new Promise<number>((r) => setTimeout(() => r(7), 5))\nlater * 6')).toBe('42');
     expect(await value('for await (const v of (async function* () { yield 1; yield 2 })()) { globalThis.lastV = v }\nlastV')).toBe('2');
@@ -127,6 +132,12 @@ describe('errors', () => {
     expect(text).toMatch(/Unhandled promise rejection:\nError: nobody caught me/);
     expect(text).toMatch(/Uncaught exception in a callback:\nTypeError: in a timer/);
     expect(await value('kept')).toBe('5');
+  });
+
+  it('shows an Error value with its stack mapped into the cell', async () => {
+    const shown = await value("const made = new TypeError('as a value')\nmade");
+    expect(shown).toMatch(/^TypeError: as a value\n    at \(cell\[\d+\]:1:14\)/);
+    expect(shown).not.toMatch(/node:vm|src\/engine/);
   });
 
   it('shows thrown non-errors', async () => {

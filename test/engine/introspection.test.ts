@@ -47,6 +47,9 @@ describe('completion', () => {
     expect(second.matches).toEqual(['%time', '%timeit']);
     expect(second.cursorStart).toBe(2);
     expect((await engine.complete('__dk', 4)).matches).toEqual([]);
+    const assigned = await engine.complete('const here = %pw', 16);
+    expect(assigned.matches).toEqual(['%pwd']);
+    expect(assigned.cursorStart).toBe(13);
   });
 });
 

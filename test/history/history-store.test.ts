@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,6 +76,21 @@ describe('HistoryStore', () => {
     expect(new Set(sessions).size).toBe(5);
   });
 
+  it('keeps every line when kernel processes append at the same time', async () => {
+    const file = tempFile();
+    const storeModule = new URL('../../src/history/history-store.ts', import.meta.url).href;
+    const writer = (name: string) =>
+      new Promise<string>((resolve, reject) => {
+        const code = `const { HistoryStore } = await import(${JSON.stringify(storeModule)}); const s = new HistoryStore(${JSON.stringify(file)}); for (let i = 1; i <= 100; i++) s.record(i, ${JSON.stringify(name)} + ' ' + i); process.stdout.write(String(s.session));`;
+        execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], (error, stdout) => (error ? reject(error) : resolve(stdout)));
+      });
+    const sessions = await Promise.all(['a', 'b', 'c'].map(writer));
+    expect(new Set(sessions).size).toBe(3);
+    const all = new HistoryStore(file).tail(1000);
+    expect(all).toHaveLength(300);
+    for (const name of ['a', 'b', 'c']) expect(all.filter(([, , s]) => s.startsWith(`${name} `)).map(([, l]) => l)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+  });
+
   it('compacts a file over the limit to the newest entries when a process opens it', () => {
     const file = tempFile();
     const writer = new HistoryStore(file, 50);
@@ -91,6 +107,37 @@ describe('HistoryStore', () => {
     expect(reader.tail(100)[0]).toEqual([1, 32, 'cell 32']);
     // The compacted file still tells later processes which sessions were taken.
     expect(new HistoryStore(file, 50).session).toBe(3);
+  });
+
+  it('rereads the whole file after another process compacted it, even when it has grown back', () => {
+    const file = tempFile();
+    const watcher = new HistoryStore(file, 50);
+    for (let i = 1; i <= 60; i++) watcher.record(i, `cell ${i}`);
+    expect(watcher.tail(1)).toEqual([[1, 60, 'cell 60']]);
+    const compactor = new HistoryStore(file, 50);
+    for (let i = 1; i <= 30; i++) compactor.record(i, `long input number ${i} `.repeat(5));
+    expect(watcher.tail(31)[0]).toEqual([1, 60, 'cell 60']);
+    expect(watcher.tail(1)[0][0]).toBe(2);
+  });
+
+  it('leaves a file a little over the limit alone, but serves only the newest entries', () => {
+    const file = tempFile();
+    const writer = new HistoryStore(file, 50);
+    for (let i = 1; i <= 54; i++) writer.record(i, `cell ${i}`);
+    const reader = new HistoryStore(file, 50);
+    reader.record(1, 'next');
+    expect(readFileSync(file, 'utf8').match(/"source"/g)).toHaveLength(55);
+    expect(reader.tail(100)).toHaveLength(50);
+    expect(reader.tail(100)[0]).toEqual([1, 6, 'cell 6']);
+  });
+
+  it('keeps working, without saving, when the file cannot be written', () => {
+    const blocker = join(mkdtempSync(join(tmpdir(), 'dk-history-')), 'a-file');
+    writeFileSync(blocker, '');
+    const store = new HistoryStore(join(blocker, 'history.jsonl'));
+    store.record(1, 'lost');
+    expect(store.session).toBe(1);
+    expect(store.tail(5)).toEqual([]);
   });
 
   it('does not record blank inputs', () => {

@@ -133,8 +133,8 @@ describe('kernel lifecycle through jupyter_client', () => {
       expect(run.heartbeat).toBe(true);
       expect(run.control.reply.content).toMatchObject({ status: 'ok', implementation: 'datakernel' });
       if (name.endsWith('message')) expect(run.interrupt.reply.content).toEqual({ status: 'ok' });
-      expect(run.reply.content).toMatchObject({ status: 'error', ename: 'InterruptedError' });
-      expect(ofType(run, 'error')[0].content.ename).toBe('InterruptedError');
+      expect(run.reply.content).toMatchObject({ status: 'error', ename: 'KeyboardInterrupt' });
+      expect(ofType(run, 'error')[0].content.ename).toBe('KeyboardInterrupt');
       expect(run.iopub.at(-1).content).toEqual({ execution_state: 'idle' });
     });
   });

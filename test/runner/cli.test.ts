@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Notebook } from '../../src/runner/index.js';
@@ -22,19 +22,22 @@ const python = (script: string, ...args: string[]) => JSON.parse(execFileSync('/
 const parameterised = notebookOf(
   code('p', "const rate = 0.1; const region = 'none'; const tags: string[] = []; const id = 'x'; const opts = {};", ['parameters']),
   code('show', 'void process.stdout.write(JSON.stringify({ rate, region, tags, id, opts }));'),
+  code('cwd', 'process.cwd()'),
 );
 
 describe('datakernel run', () => {
   it('takes -p, -r and -f parameters, writes a valid notebook, streams outputs with --log-output, exits 0', async () => {
     writeFileSync(work('params.yaml'), 'region: eu-west\ntags: [a, b]\nopts:\n  depth: 2\n');
     const out = work('params-out.ipynb');
-    const result = await run([save('params.ipynb', parameterised), out, '-f', work('params.yaml'), '-p', 'rate', '0.25', '-r', 'id', '007', '--log-output']);
+    mkdirSync(work('project'));
+    const result = await run([save('params.ipynb', parameterised), out, '-f', work('params.yaml'), '-p', 'rate', '0.25', '-r', 'id', '007', '--log-output', '--cwd', work('project')]);
     expect(result.code, result.stderr).toBe(0);
     const expected = { rate: 0.25, region: 'eu-west', tags: ['a', 'b'], id: '007', opts: { depth: 2 } };
     expect(JSON.parse(streamText(read(out).cells[2]))).toEqual(expected);
     expect(result.stderr).toContain(JSON.stringify(expected));
     // Not a terminal: plain progress lines with cell n/N.
-    expect(result.stdout).toMatch(/\[3\/3\] ok in [\d.]+s/);
+    expect(result.stdout).toMatch(/\[4\/4\] ok in [\d.]+s/);
+    expect(read(out).cells[3].outputs?.[0]).toMatchObject({ output_type: 'execute_result', data: { 'text/plain': `'${work('project')}'` } });
     validateNotebook(out);
   });
 
@@ -61,6 +64,15 @@ print(json.dumps({'attrs': suite.attrib, 'cases': [{'name': c.get('name'), 'fail
     expect(report.cases[1].failure).toMatchObject({ type: 'RangeError', message: 'cell 2 raised RangeError: answer out of range' });
     expect(report.cases[1].failure.text).toContain('RangeError: answer out of range');
     expect(report.cases[2].skipped).toBe(true);
+  });
+
+  it('exits 2 with the problem and its fix when the run cannot start', async () => {
+    const unknown = await run([save('any.ipynb', parameterised), '--kernel', 'no-such-kernel']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^Error: No Jupyter kernel named "no-such-kernel" \(installed: .*\)\nHint: Install it/);
+    const odd = await run([work('any.ipynb'), '-p', 'rate']);
+    expect(odd.code).toBe(2);
+    expect(odd.stderr).toContain('Error: -p takes a NAME and a VALUE');
   });
 
   it('times a cell out with --timeout', async () => {

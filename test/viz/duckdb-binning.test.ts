@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Session } from '../../src/session/session.js';
 import { embeddedDuckDB } from '../../src/sql/duckdb.js';
-import { plot, type SqlRelation } from '../../src/viz/index.js';
+import { plot, plotsFor, type SqlRelation } from '../../src/viz/index.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,6 +71,19 @@ describe('aggregation in DuckDB', () => {
     expect(heat.y).toEqual(['a', 'b', 'c']);
     expect(heat.x!.length).toBeGreaterThanOrEqual(10);
     expect(heat.z!.flat().reduce((a: number, b) => a + Number(b ?? 0), 0)).toBe(ROWS);
+  });
+
+  it('charts a QueryResult where it lives, also through plotsFor', async () => {
+    const { runSql } = await import('../../src/sql/query.js');
+    const result = await runSql(session, 'SELECT g, count(*) AS n FROM viz_big GROUP BY g');
+    expect((await plot.bar(result, { x: 'g', y: 'n' }).figure()).data[0]).toMatchObject({ x: ['a', 'b', 'c'] });
+    const [slice] = (await plotsFor(result).pie({ x: 'g', y: 'n' }).figure()).data;
+    expect((slice.values as number[]).reduce((a, b) => a + b, 0)).toBe(ROWS);
+  });
+
+  it('refuses to split by a column with too many values before grouping millions of rows', async () => {
+    await expect(plot.scatter(source, { x: 'v', y: 'v', color: 'v' }).figure()).rejects.toThrow('--color v has more than 30 distinct values');
+    await expect(plot.bar(source, { x: 'g', facet: 'v' }).figure()).rejects.toThrow('--facet v has more than 24 distinct values');
   });
 
   it('an unknown column names the valid ones, read from the relation', async () => {

@@ -3,6 +3,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { format } from '../../src/display/format.js';
+import { plot, reshipPlotly } from '../../src/viz/index.js';
 import { installTestKernel, runJupyter, type TestJupyter } from '../helpers/jupyter.js';
 
 const repo = resolve(import.meta.dirname, '../..');
@@ -78,4 +80,23 @@ describe('charts in an executed notebook and its HTML export', () => {
     mkdirSync(screenshots, { recursive: true });
     await page.screenshot({ path: join(screenshots, 'viz-notebook.png'), fullPage: true });
   }, 480_000);
+
+  it('draws in a page with an AMD loader (classic Notebook has require.js), plotly.js still sent once', async () => {
+    reshipPlotly();
+    const first = (await format(plot.bar([{ k: 'a', v: 1 }, { k: 'b', v: 2 }], { x: 'k', y: 'v' })))['text/html'] as string;
+    const second = (await format(plot.scatter({ x: [1, 2, 3], y: [3, 1, 2] }, { x: 'x', y: 'y' })))['text/html'] as string;
+    // A minimal AMD loader: an anonymous define() call from a UMD bundle would be swallowed here, as by require.js.
+    const loader = `<script>window.amdModules = []; window.define = function (name) { window.amdModules.push(typeof name === 'string' ? name : '(anonymous)'); };
+      window.define.amd = {}; window.require = function () {}; window.require.defined = function () { return false; };</script>`;
+    browser ??= await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    const page = await browser.newPage();
+    await page.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : route.abort()));
+    const path = join(jupyter.workDir, 'amd.html');
+    writeFileSync(path, `<!DOCTYPE html><html><body>${loader}<div>${first}</div><div>${second}</div></body></html>`);
+    await page.goto(`file://${path}`);
+    await page.waitForFunction(() => document.querySelectorAll('.js-plotly-plot').length === 2, undefined, { timeout: 60_000 });
+    expect(await page.evaluate(() => (window as unknown as { amdModules: string[] }).amdModules)).toEqual(['plotly']);
+    expect(await page.locator('.js-plotly-plot').nth(0).locator('.barlayer .point').count()).toBe(2);
+    expect(await page.locator('.js-plotly-plot').nth(1).locator('.scatterlayer .point').count()).toBe(3);
+  }, 120_000);
 });

@@ -19,7 +19,7 @@ export default defineMagic({
     const { listRuns } = await import('../../ml/runs.js');
     const { keyMetrics } = await import('../../ml/key-metrics.js');
     const { formatMetric } = await import('../../ml/train-result.js');
-    const { lineChartSvg } = await import('../../ml/line-chart.js');
+    const { plot } = await import('../../viz/index.js');
     const runs = await listRuns(ctx.session, args.positionals[0]);
     if (runs.length === 0) {
       ctx.output.stream('stdout', `No runs${args.positionals[0] ? ` of ${args.positionals[0]}` : ''} yet. Every %train records one.\n`);
@@ -50,8 +50,12 @@ export default defineMagic({
       ]),
       caption: `${runs.length} run${runs.length === 1 ? '' : 's'}${args.positionals[0] ? ` of ${args.positionals[0]}` : ''}, compared by ${metric}`,
     };
-    const chart = lineChartSvg(`${metric} by run`, [{ name: metric, values: runs.map((run) => run.metrics[metric] ?? NaN) }], 'run');
-    const bundle = { 'text/plain': tableText(table), 'text/html': `${tableHtml(table)}${chart}` };
-    return Object.assign(runs, { [JUPYTER_DISPLAY]: () => bundle });
+    const points = runs.map((run, i) => ({ run: `${i + 1}: ${run.model}@${run.version}`, [metric]: run.metrics[metric] ?? null }));
+    const chart = plot.bar(points, { x: 'run', y: metric, title: `${metric} by run` });
+    const bundle = async () => ({
+      'text/plain': `${tableText(table)}\n\n${await chart.toText()}`,
+      'text/html': `${tableHtml(table)}${await chart.toSVG()}`,
+    });
+    return Object.assign(runs, { [JUPYTER_DISPLAY]: bundle });
   },
 });

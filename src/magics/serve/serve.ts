@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { bundle } from '../../display/mime.js';
 import { recordsTable, tableBundle } from '../../display/table.js';
 import { DataKernelError, UsageError } from '../../errors.js';
@@ -67,18 +68,18 @@ export default defineMagic({
     }
     const spec = args.positionals[0];
     if (!spec) throw new UsageError('%serve: missing NAME (the model to serve)', USAGE);
-    const { loadModel, resolveModelDir } = await import('../../ml/model-store.js');
-    const { resolve } = await import('node:path');
-    const model = await loadModel(resolveModelDir(ctx.session, spec));
     const logInputs = args.options['log-inputs'];
-    const server = await pool.serve(model, {
+    const options = {
       port: number(args.options.port, '--port', 0),
       host: String(args.options.host),
       maxBatchSize: number(args.options['max-batch-size'], '--max-batch-size', 1),
       maxWaitMs: number(args.options['batch-wait-ms'], '--batch-wait-ms', 0),
       maxBodyBytes: number(args.options['max-body-bytes'], '--max-body-bytes', 1),
       logInputs: typeof logInputs === 'string' ? resolve(ctx.cwd(), logInputs) : undefined,
-    });
+    };
+    const { loadModel, resolveModelDir } = await import('../../ml/model-store.js');
+    const model = await loadModel(resolveModelDir(ctx.session, spec));
+    const server = await pool.serve(model, options);
     const info = endpoints(server.url, model.name, String(model.version), model.inputSchema);
     const table = tableBundle({ ...recordsTable(info.rows), caption: info.caption });
     return bundle({

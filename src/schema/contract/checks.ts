@@ -43,7 +43,7 @@ const OPERATOR_TEXT: Record<string, string> = {
 
 /** The thresholds in words, e.g. `>= 10 and <= 20`, `between 1 and 5`. */
 export function thresholdText(thresholds: Threshold[], unit = ''): string {
-  const suffix = unit ? ` ${unit}` : '';
+  const suffix = unit === '%' ? '%' : unit ? ` ${unit}` : '';
   return thresholds
     .map((t) => {
       if (t.op === 'mustBeBetween' || t.op === 'mustNotBeBetween') {

@@ -127,7 +127,7 @@ function qualityRules(contract: YAMLMap): Array<{ rule: YAMLMap; path: Path }> {
 function checkRules(contract: YAMLMap, validator: ContractValidator): Map<string, DataTest> {
   const tests = new Map<string, DataTest>();
   for (const { rule, path } of qualityRules(contract)) {
-    const label = path.join('.');
+    const label = `contract${path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}`;
     const type = rule.get('type') ?? (rule.has('metric') || rule.has('rule') ? 'library' : undefined);
     if (type === undefined) validator.report(rule, `${label} needs a type (library, sql, custom, text) or a metric`);
     if (type === 'library' && !rule.has('metric') && !rule.has('rule')) validator.report(rule, `${label} is a library rule without a metric (nullValues, missingValues, invalidValues, duplicateValues, rowCount)`);
@@ -141,7 +141,7 @@ function checkRules(contract: YAMLMap, validator: ContractValidator): Map<string
     const engine = ENGINES[engineName.toLowerCase()];
     if (!engine) continue;
     const test = readTest(engine, rule.get('implementation', true) as Node, validator, `${label}.implementation`);
-    if (test) tests.set(label, test);
+    if (test) tests.set(path.join('.'), test);
   }
   return tests;
 }

@@ -39,7 +39,7 @@ function extents(panel: CartesianPanel, barmode: string) {
   const bars = panel.marks.filter((m): m is Extract<Mark, { type: 'bar' }> => m.type === 'bar');
   if (bars.length) {
     yInclude.push(0);
-    ys.push(...(barmode === 'stack' || barmode === 'relative' ? stackedBars(bars).flatMap((b) => [b.base, b.top]) : bars.flatMap((b) => b.y)));
+    ys.push(...(barmode === 'stack' || barmode === 'relative' ? [...stackedBars(bars).values()].flat(2) : bars.flatMap((b) => b.y)));
   }
   return { xs, ys, xInclude, yInclude };
 }
@@ -81,7 +81,7 @@ function marks(list: Mark[], xScale: Scale, yScale: Scale, px: (v: unknown) => n
   const bars = list.filter((m): m is Extract<Mark, { type: 'bar' }> => m.type === 'bar');
   const boxes = list.filter((m) => m.type === 'box');
   const stacked = barmode === 'stack' || barmode === 'relative';
-  const stacks = stacked ? stackedBars(bars) : [];
+  const stacks = stackedBars(bars);
   bars.forEach((m, i) => {
     const slots = stacked || barmode === 'overlay' ? 1 : bars.length;
     const slot = stacked || barmode === 'overlay' ? 0 : i;
@@ -90,7 +90,7 @@ function marks(list: Mark[], xScale: Scale, yScale: Scale, px: (v: unknown) => n
       const full = xScale.kind === 'category' ? xScale.band * 0.8 : m.width !== undefined ? xScale.span(x, m.width) * 0.98 : 0.8 / Math.max(1, m.x.length);
       const w = (full / slots) * box.w;
       const left = px(x) - (full * box.w) / 2 + slot * w;
-      const [base, top] = stacked ? [stacks.find((s) => s.mark === m && s.index === j)!.base, stacks.find((s) => s.mark === m && s.index === j)!.top] : [0, m.y[j]];
+      const [base, top] = stacked ? stacks.get(m)![j] : [0, m.y[j]];
       if (!Number.isFinite(left) || !Number.isFinite(top)) return;
       const y0 = py(base);
       const y1 = py(top);
@@ -175,7 +175,7 @@ export function renderSvg(figure: Figure): string {
   area.w = width - area.x - legendWidth - 20;
   area.h = height - top - (pies ? 10 : 56);
   const out: string[] = [];
-  s.title.forEach((line, i) => out.push(`<text class="title" x="${area.x}" y="${22 + i * 20}" font-size="${i === 0 && s.title.length > 1 && !line.startsWith('Showing') ? 17 : i === 0 ? 17 : 12}"${i > 0 ? ' fill="#777"' : ''}>${escapeXml(line)}</text>`));
+  s.title.forEach((line, i) => out.push(`<text class="title" x="${area.x}" y="${22 + i * 20}" font-size="${i === 0 ? 17 : 12}"${i > 0 ? ' fill="#777"' : ''}>${escapeXml(line)}</text>`));
   const multi = s.panels.length > 1;
   for (const panel of s.panels) {
     const box: Box = {

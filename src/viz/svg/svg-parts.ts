@@ -17,18 +17,21 @@ export function svgArc(cx: number, cy: number, r: number, a0: number, a1: number
   return `M${cx.toFixed(2)},${cy.toFixed(2)}L${at(a0)}A${r.toFixed(2)},${r.toFixed(2)} 0 ${a1 - a0 > Math.PI ? 1 : 0} 1 ${at(a1)}Z`;
 }
 
-/** Base and top of every bar when bar traces stack (positives upwards, negatives downwards), per x value. */
-export function stackedBars(bars: Array<Extract<Mark, { type: 'bar' }>>): Array<{ mark: Mark; index: number; base: number; top: number }> {
+/** [base, top] of every bar of every trace when bar traces stack (positives upwards, negatives downwards). */
+export function stackedBars(bars: Array<Extract<Mark, { type: 'bar' }>>): Map<Mark, Array<[number, number]>> {
   const up = new Map<string, number>();
   const down = new Map<string, number>();
-  return bars.flatMap((mark) =>
-    mark.x.map((x, index) => {
-      const key = String(x);
-      const value = Number.isFinite(mark.y[index]) ? mark.y[index] : 0;
-      const sums = value >= 0 ? up : down;
-      const base = sums.get(key) ?? 0;
-      sums.set(key, base + value);
-      return { mark, index, base, top: base + value };
-    }),
+  return new Map(
+    bars.map((mark) => [
+      mark,
+      mark.x.map((x, index): [number, number] => {
+        const key = String(x);
+        const value = Number.isFinite(mark.y[index]) ? mark.y[index] : 0;
+        const sums = value >= 0 ? up : down;
+        const base = sums.get(key) ?? 0;
+        sums.set(key, base + value);
+        return [base, base + value];
+      }),
+    ]),
   );
 }

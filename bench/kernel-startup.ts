@@ -1,0 +1,88 @@
+// Kernel start-up (launch -> first kernel_info_reply) and execute round-trip of `1 + 1` (execute_request sent ->
+// execute_reply and idle status received), measured by the same Python client (jupyter_client's KernelManager and
+// Session over ZeroMQ) for datakernel and for the IPython kernel (Debian's python3-ipykernel) in one run.
+// Targets: start-up <= 0.5 s, median round-trip <= 2 ms, both well ahead of IPython.
+import { installTestKernel, runPython } from '../test/helpers/jupyter.js';
+
+const quick = Boolean(process.env.BENCH_QUICK);
+const starts = quick ? 3 : 7;
+const roundTrips = quick ? 200 : 1000;
+
+interface Samples {
+  startup: number[];
+  roundTrip: number[];
+}
+
+const jupyter = installTestKernel();
+try {
+  const samples = await runPython<Record<'datakernel' | 'python3', Samples>>(
+    `
+    import time, zmq
+    from jupyter_client.manager import KernelManager
+    from jupyter_client.session import Session
+    from jupyter_driver import emit
+
+    def measure(name):
+        startup, trips = [], []
+        for i in range(${starts}):
+            km = KernelManager(kernel_name=name)
+            started = time.perf_counter()
+            km.start_kernel()
+            kc = km.client()
+            kc.start_channels()
+            # One request, queued by ZeroMQ until the kernel binds: the first reply is the start-up time.
+            kc.kernel_info()
+            kc.get_shell_msg(timeout=60)
+            startup.append(time.perf_counter() - started)
+            kc.stop_channels()
+            if i < ${starts} - 1:
+                km.shutdown_kernel(now=True)
+        # Raw sockets with jupyter_client's Session (signing, framing): no client-side event loop in the timing.
+        info = km.get_connection_info()
+        session = Session(key=info["key"], signature_scheme=info["signature_scheme"])
+        ctx = zmq.Context.instance()
+        shell = ctx.socket(zmq.DEALER)
+        shell.connect(f"tcp://{info['ip']}:{info['shell_port']}")
+        iopub = ctx.socket(zmq.SUB)
+        iopub.setsockopt(zmq.SUBSCRIBE, b"")
+        iopub.connect(f"tcp://{info['ip']}:{info['iopub_port']}")
+        time.sleep(0.5)
+        content = {"code": "1 + 1", "silent": False, "store_history": False, "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}
+        for i in range(${roundTrips} + 20):
+            started = time.perf_counter()
+            sent = session.send(shell, "execute_request", content)
+            replied = idle = False
+            while not (replied and idle):
+                if not replied and shell.poll(0):
+                    replied = session.recv(shell)[1]["parent_header"]["msg_id"] == sent["header"]["msg_id"]
+                    continue
+                if iopub.poll(1 if replied else 0):
+                    msg = session.recv(iopub)[1]
+                    idle = idle or (msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle"
+                                    and msg["parent_header"]["msg_id"] == sent["header"]["msg_id"])
+            if i >= 20:  # warm-up: first executions load the transpiler
+                trips.append(time.perf_counter() - started)
+        shell.close(0)
+        iopub.close(0)
+        km.shutdown_kernel(now=True)
+        return {"startup": startup, "roundTrip": trips}
+
+    emit({"datakernel": measure("datakernel"), "python3": measure("python3")})
+    `,
+    jupyter,
+    { timeoutMs: 600_000 },
+  );
+  const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+  const median = (xs: number[]) => sorted(xs)[Math.floor(xs.length / 2)];
+  const p99 = (xs: number[]) => sorted(xs)[Math.min(xs.length - 1, Math.floor(xs.length * 0.99))];
+  const line = (name: string, ours: number, reference: number, unit: 's' | 'ms') => {
+    const digits = unit === 's' ? 3 : 2;
+    console.log(`${name}: ${ours.toFixed(digits)} ${unit} (${(ours / reference).toFixed(2)}x vs IPython kernel ${reference.toFixed(digits)} ${unit})`);
+  };
+  const { datakernel, python3 } = samples;
+  line('kernel startup median (launch -> kernel_info_reply)', median(datakernel.startup), median(python3.startup), 's');
+  line('kernel execute round-trip median (1 + 1)', median(datakernel.roundTrip) * 1000, median(python3.roundTrip) * 1000, 'ms');
+  line('kernel execute round-trip p99 (1 + 1)', p99(datakernel.roundTrip) * 1000, p99(python3.roundTrip) * 1000, 'ms');
+} finally {
+  jupyter.cleanup();
+}

@@ -1,0 +1,18 @@
+export type { ColumnKey, ColumnSchema, TableSchema, TargetKind } from './model.js';
+export { comparableType, schemaFingerprint } from './model.js';
+export { normaliseType, parseType, type ParsedType } from './type-name.js';
+export { typeChange, type TypeVerdict } from './type-compat.js';
+export { resolveTarget, type SchemaTarget, type TargetOptions, type TargetSource } from './target.js';
+export { schemaOf, SchemaView } from './show.js';
+export { diffSchemas, describeChange, SchemaDiff, type ChangeKind, type FailOn, type SchemaChange } from './diff.js';
+export { compareSchemas } from './compare.js';
+export { snapshotSchema, readSnapshot, SnapshotView } from './snapshot.js';
+export { listSnapshots, latestSnapshot, type SchemaSnapshot } from './snapshot-store.js';
+export { schemaDrift, SchemaDrift } from './drift.js';
+export { schemaHistory, SchemaHistory, type HistoryEntry } from './history.js';
+export { checkContract, type CheckOptions } from './check.js';
+export { ContractReport, type ReportSubject } from './contract/report.js';
+export type { CheckResult } from './contract/run.js';
+export { parseContract, readContract, ContractError } from './contract/parse.js';
+export type { ContractFile, OdcsContract, OdcsObject, OdcsProperty, OdcsQuality } from './contract/model.js';
+export { writeStarterContract, StarterContract, type ContractOptions } from './write-contract.js';
