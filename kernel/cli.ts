@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import type { RunCommandOptions } from '../src/runner/command.js';
 import { KERNEL_VERSION } from './core/kernel-info.js';
 
 /** The `datakernel` command line; each subcommand loads its code only when it runs, so --help is instant. */
@@ -56,7 +57,7 @@ export function buildCli(): Command {
     .option('--log-output', 'stream cell outputs to stderr as they come')
     .option('--junit <file>', 'write a JUnit XML report, one test case per code cell')
     .option('--kernel <name>', 'run on this installed Jupyter kernel over ZeroMQ instead of in-process')
-    .action(async (input: string, output: string | undefined, options: import('../src/runner/command.js').RunCommandOptions) => {
+    .action(async (input: string, output: string | undefined, options: RunCommandOptions) => {
       const { runNotebookCommand, terminalStreams } = await import('../src/runner/command.js');
       const createEngine = async (projectDir: string) => {
         const [{ Engine }, { Session }] = await Promise.all([import('../src/engine/engine.js'), import('../src/session/session.js')]);

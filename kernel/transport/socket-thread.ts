@@ -116,8 +116,8 @@ async function start(): Promise<void> {
     iopub.bind(endpoint(info, 'iopub')),
     heartbeat.bind(endpoint(info, 'hb')),
   ]);
-  port.on('message', (command: { type: 'send'; channel: SendChannel; message: Message<unknown> } | { type: 'close' }) => {
-    if (command.type === 'send') send(command.channel, command.message);
+  port.on('message', (command: { type: 'send'; items: Array<{ channel: SendChannel; message: Message<unknown> }> } | { type: 'close' }) => {
+    if (command.type === 'send') command.items.forEach((item) => send(item.channel, item.message));
     else {
       for (const socket of [shell, control, stdin, iopub, heartbeat]) socket.close();
       port.close();

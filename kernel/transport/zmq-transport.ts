@@ -6,6 +6,7 @@ import type { ReceiveChannel, SendChannel, Transport } from './transport.js';
 /** The ZeroMQ transport: sockets live on their own thread (socket-thread.ts); this side only posts messages. */
 export class ZmqTransport implements Transport {
   private handler: ((channel: ReceiveChannel, message: Message) => void) | undefined;
+  private readonly outbox: Array<{ channel: SendChannel; message: Message<unknown> }> = [];
 
   private constructor(private readonly worker: Worker) {
     worker.on('message', (event: { type: string; channel?: ReceiveChannel; message?: Message }) => {
@@ -31,7 +32,9 @@ export class ZmqTransport implements Transport {
   }
 
   send(channel: SendChannel, message: Message<unknown>): void {
-    this.worker.postMessage({ type: 'send', channel, message });
+    // One postMessage per turn of the event loop (busy + execute_input, then result + reply + idle): structured
+    // cloning across threads is the dearest step on the round-trip's hot path.
+    if (this.outbox.push({ channel, message }) === 1) queueMicrotask(() => this.worker.postMessage({ type: 'send', items: this.outbox.splice(0) }));
   }
 
   onMessage(handler: (channel: ReceiveChannel, message: Message) => void): void {

@@ -1,6 +1,9 @@
 // Distribution tests and distances for drift, written to agree with scipy.stats / scipy.spatial.distance
 // (test/drift checks them against scipy's numbers on fixed data).
 
+/** The sum of the numbers. */
+export const sumOf = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
+
 const LANCZOS = [
   0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
   -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
@@ -132,9 +135,6 @@ export const KS_EXACT_MAX_N = 10_000;
 /** Two-sided two-sample KS p-value for D = h / (m n): exact up to KS_EXACT_MAX_N rows, asymptotic beyond. */
 export const ksPValue = (m: number, n: number, h: number): number =>
   Math.max(m, n) <= KS_EXACT_MAX_N ? ksExactPValue(m, n, h) : ksAsymptoticPValue(m, n, h / (m * n));
-
-/** The sum of the numbers. */
-export const sumOf = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
 
 const normalise = (p: readonly number[]) => {
   const total = sumOf(p);

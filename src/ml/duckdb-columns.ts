@@ -1,4 +1,4 @@
-import type { DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api';
+import type { DuckDBAppender, DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api';
 import { quoteIdent } from '../sql/identifiers.js';
 import type { Column, ColumnBatch, InputType } from './columns.js';
 
@@ -20,6 +20,9 @@ export async function describeRelation(connection: DuckDBConnection, relation: s
     return { name: String(row.column_name), sqlType, type };
   });
 }
+
+/** The SELECT list that reads `columns` as DOUBLE (numbers) or VARCHAR (everything else). */
+export const typedSelectList = (columns: RelationColumn[]) => selectList(columns);
 
 // Numbers are read as DOUBLE and everything else as VARCHAR, so each chunk vector holds one known JS type.
 const selectList = (columns: RelationColumn[]) =>
@@ -67,4 +70,50 @@ export async function readColumns(
     at += chunk.rowCount;
   }
   return batch;
+}
+
+/** Streams `sql` (a SELECT of typedSelectList columns) in batches of about `size` rows, as typed columns. */
+export async function* streamColumns(connection: DuckDBConnection, sql: string, columns: RelationColumn[], size: number): AsyncGenerator<ColumnBatch> {
+  const result = await connection.stream(sql);
+  let pending: DuckDBDataChunk[] = [];
+  let rows = 0;
+  const take = (): ColumnBatch => {
+    const batch: ColumnBatch = { length: rows, columns: emptyColumns(columns, rows) };
+    let at = 0;
+    for (const chunk of pending) {
+      copyChunk(chunk, columns, batch.columns, at);
+      at += chunk.rowCount;
+    }
+    pending = [];
+    rows = 0;
+    return batch;
+  };
+  for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+    pending.push(chunk);
+    rows += chunk.rowCount;
+    if (rows >= size) yield take();
+  }
+  if (rows > 0) yield take();
+}
+
+// DuckDB's vector size: an appended data chunk holds at most this many rows.
+const CHUNK_ROWS = 2048;
+
+/**
+ * Appends columns of equal length (numbers or strings, matching the table's column types) by writing DuckDB
+ * vectors directly: no per-value conversion, no row objects.
+ */
+export async function appendTypedColumns(appender: DuckDBAppender, columns: ArrayLike<number | string | null>[], length: number): Promise<void> {
+  const { DuckDBDataChunk } = await import('@duckdb/node-api');
+  const types = columns.map((_, j) => appender.columnType(j));
+  for (let start = 0; start < length; start += CHUNK_ROWS) {
+    const rows = Math.min(CHUNK_ROWS, length - start);
+    const chunk = DuckDBDataChunk.create(types, rows);
+    columns.forEach((values, j) => {
+      const vector = chunk.getColumnVector(j) as { setItem(i: number, v: unknown): void; flush(): void };
+      for (let i = 0; i < rows; i++) vector.setItem(i, values[start + i]);
+      vector.flush();
+    });
+    appender.appendDataChunk(chunk);
+  }
 }

@@ -47,7 +47,8 @@ export class QueryResult {
   readonly relation: string;
 
   private constructor(
-    private readonly session: Session,
+    /** The session whose embedded DuckDB holds the rows. */
+    readonly session: Session,
     ref: TableRef,
     /** Rows in the result. */
     readonly numRows: number,

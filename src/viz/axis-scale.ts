@@ -107,7 +107,9 @@ export function makeScale(kind: AxisKind, values: unknown[], options: ScaleOptio
   const numbers = [...values.map((v) => axisNumber(v, kind)), ...(options.include ?? [])].filter(Number.isFinite);
   let min = numbers.length ? Math.min(...numbers) : 0;
   let max = numbers.length ? Math.max(...numbers) : 1;
-  if (min === max) {
+  if (min === max && min === 0 && options.include?.includes(0)) {
+    max = 1;
+  } else if (min === max) {
     min -= kind === 'date' ? DAY : Math.abs(min) * 0.1 || 1;
     max += kind === 'date' ? DAY : Math.abs(max) * 0.1 || 1;
   } else if (options.pad !== false) {

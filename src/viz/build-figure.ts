@@ -117,8 +117,8 @@ async function facetValues(ctx: Context): Promise<unknown[]> {
 
 /** Colours a series' trace and puts it on its facet panel; only a colour's first trace gets a legend entry. */
 function styled(trace: Trace, s: Series, ctx: Context, legend: Set<string | undefined>): Trace {
-  if (ctx.options.color === undefined) return onPanel({ ...trace, showlegend: false }, s.facet);
   const color = PALETTE[s.color % PALETTE.length];
+  if (ctx.options.color === undefined) return onPanel({ ...trace, showlegend: false, marker: { ...trace.marker, color }, line: trace.mode?.includes('lines') ? { color } : undefined }, s.facet);
   const first = !legend.has(s.name);
   legend.add(s.name);
   return onPanel({ ...trace, name: s.name, legendgroup: s.name, legendrank: s.color, showlegend: first, marker: { ...trace.marker, color }, line: trace.mode?.includes('lines') ? { color } : undefined }, s.facet);

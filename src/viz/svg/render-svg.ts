@@ -1,7 +1,7 @@
 import { axisKind, makeScale, type Scale } from '../axis-scale.js';
 import type { Figure } from '../figure.js';
 import { scene, textLines, type CartesianPanel, type Mark, type PiePanel } from '../panels.js';
-import { viridis } from '../scale.js';
+import { tickLabel, viridis } from '../scale.js';
 import { escapeXml, stackedBars, svgArc, type Box } from './svg-parts.js';
 
 const FONT = `font-family="'Open Sans', verdana, arial, sans-serif"`;
@@ -9,7 +9,9 @@ const TEXT = '#444';
 const GRID = '#e5e5e5';
 const MAX_LABEL = 16;
 
-const clipLabel = (text: string) => (text.length > MAX_LABEL ? `${text.slice(0, MAX_LABEL - 1)}…` : text);
+const clipLabel = (text: string, max = MAX_LABEL) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+// Rotated tick labels are cut shorter so they and the axis title fit in the bottom margin.
+const MAX_ROTATED_LABEL = 9;
 const fixed = (n: number) => Number(n.toFixed(1));
 
 function axisTitle(axis: { title?: unknown }): string {
@@ -66,12 +68,12 @@ function cartesian(panel: CartesianPanel, box: Box, barmode: string): string {
     const x = fixed(box.x + t.at * box.w);
     const y = box.y + box.h + 15;
     out.push(`<line class="tick" x1="${x}" x2="${x}" y1="${box.y + box.h}" y2="${box.y + box.h + 4}" stroke="#888"/>`);
-    out.push(`<text class="xtick" x="${x}" y="${y}" text-anchor="${rotate ? 'end' : 'middle'}"${rotate ? ` transform="rotate(-35 ${x} ${y})"` : ''}>${escapeXml(clipLabel(t.label))}</text>`);
+    out.push(`<text class="xtick" x="${x}" y="${y}" text-anchor="${rotate ? 'end' : 'middle'}"${rotate ? ` transform="rotate(-35 ${x} ${y})"` : ''}>${escapeXml(clipLabel(t.label, rotate ? MAX_ROTATED_LABEL : MAX_LABEL))}</text>`);
   }
   for (const t of yScale.ticks) out.push(`<text class="ytick" x="${box.x - 6}" y="${fixed(box.y + box.h - t.at * box.h + 4)}" text-anchor="end">${escapeXml(clipLabel(t.label))}</text>`);
   const xTitle = axisTitle(panel.xaxis);
   const yTitle = axisTitle(panel.yaxis);
-  if (xTitle) out.push(`<text class="xtitle" x="${fixed(box.x + box.w / 2)}" y="${box.y + box.h + (rotate ? 58 : 34)}" text-anchor="middle" font-size="13">${escapeXml(xTitle)}</text>`);
+  if (xTitle) out.push(`<text class="xtitle" x="${fixed(box.x + box.w / 2)}" y="${box.y + box.h + (rotate ? 56 : 34)}" text-anchor="middle" font-size="13">${escapeXml(xTitle)}</text>`);
   if (yTitle) out.push(`<text class="ytitle" transform="translate(${box.x - 48} ${fixed(box.y + box.h / 2)}) rotate(-90)" text-anchor="middle" font-size="13">${escapeXml(yTitle)}</text>`);
   return out.join('\n');
 }
@@ -161,19 +163,29 @@ function pie(panel: PiePanel, box: Box): string {
   return out.join('\n');
 }
 
+/** The heatmap colour scale, low at the bottom, with its end values. */
+function colorbar(x: number, y: number, h: number, lo: number, hi: number): string {
+  const stops = [0, 0.2, 0.4, 0.6, 0.8, 1].map((t) => `<stop offset="${t}" stop-color="${viridis(1 - t)}"/>`).join('');
+  return `<g class="colorbar"><defs><linearGradient id="datakernel-viridis" x1="0" y1="0" x2="0" y2="1">${stops}</linearGradient></defs>
+<rect x="${x}" y="${y}" width="14" height="${fixed(h)}" fill="url(#datakernel-viridis)"/>
+<text x="${x + 18}" y="${y + 9}">${escapeXml(tickLabel(hi))}</text><text x="${x + 18}" y="${fixed(y + h)}">${escapeXml(tickLabel(lo))}</text></g>`;
+}
+
 /** A static SVG of a plotly figure (bar, histogram, scatter/line, box, heatmap, pie traces; facets; legend), no browser needed. */
 export function renderSvg(figure: Figure): string {
   const layout = figure.layout ?? {};
   const width = Number(layout.width ?? 720);
   const height = Number(layout.height ?? 420);
   const s = scene(figure);
-  const legendWidth = s.legend.length > 0 && (layout.showlegend ?? true) ? 150 : 0;
+  const heat = s.panels.flatMap((p) => (p.kind === 'cartesian' ? p.marks : [])).flatMap((m) => (m.type === 'heatmap' ? m.z.flat() : []));
+  const zValues = heat.filter((v): v is number => v !== null && Number.isFinite(v));
+  const legendWidth = s.legend.length > 0 && (layout.showlegend ?? true) ? 150 : zValues.length ? 70 : 0;
   const captions = s.panels.some((p) => p.caption) ? 18 : 0;
   const top = 14 + s.title.length * 20 + captions;
   const pies = s.panels.every((p) => p.kind === 'pie');
   const area = { x: pies ? 10 : 70, y: top, w: 0, h: 0 };
   area.w = width - area.x - legendWidth - 20;
-  area.h = height - top - (pies ? 10 : 56);
+  area.h = height - top - (pies ? 10 : 62);
   const out: string[] = [];
   s.title.forEach((line, i) => out.push(`<text class="title" x="${area.x}" y="${22 + i * 20}" font-size="${i === 0 ? 17 : 12}"${i > 0 ? ' fill="#777"' : ''}>${escapeXml(line)}</text>`));
   const multi = s.panels.length > 1;
@@ -193,7 +205,8 @@ export function renderSvg(figure: Figure): string {
     if (panel.caption) out.push(`<text class="caption" x="${fixed(box.x + box.w / 2)}" y="${fixed(box.y - 6)}" text-anchor="middle">${escapeXml(panel.caption)}</text>`);
     out.push(`<g class="panel">${panel.kind === 'pie' ? pie(panel, box) : cartesian(panel, box, s.barmode)}</g>`);
   }
-  if (legendWidth) {
+  if (zValues.length && !s.legend.length) out.push(colorbar(width - legendWidth + 6, top + 6, Math.min(200, area.h - 12), Math.min(...zValues), Math.max(...zValues)));
+  if (legendWidth && s.legend.length) {
     const x = width - legendWidth - 4;
     s.legend.slice(0, Math.floor((height - top) / 18)).forEach((entry, i) => {
       const y = top + 6 + i * 18;

@@ -63,7 +63,7 @@ describe('%models and %runs', () => {
     expect(runs.map((r) => r.version)).toEqual([1, 2, 3]);
     expect(runs[2].code).toBe(ctx.cellSource);
     expect(runs[2].history).toHaveLength(5);
-    const bundle = (runs as unknown as Record<symbol, () => Record<string, string>>)[Symbol.for('Jupyter.display')]();
+    const bundle = await (runs as unknown as Record<symbol, () => Promise<Record<string, string>>>)[Symbol.for('Jupyter.display')]();
     expect(bundle['text/plain']).toMatch(/compared by r2/);
     expect(bundle['text/html']).toContain('<svg');
     await expect(ctx.magic('runs', 'mpg --metric nonsense')).rejects.toThrow(/No run has the metric "nonsense"/);

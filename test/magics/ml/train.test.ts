@@ -32,8 +32,7 @@ describe('%train on penguins (multiclass, with nulls)', () => {
     const progress = ctx.output.outputs.filter((o) => o.options?.metadata?.progress);
     expect(new Set(progress.map((o) => o.options?.displayId)).size).toBe(1);
     expect(progress.at(-1)!.data!['text/plain']).toMatch(/Training progress_demo \(mlp, (wasm|cpu|tensorflow)\).*5\/5 epochs/);
-    const shown = result[Symbol.for('Jupyter.display') as keyof TrainResult] as unknown as () => Record<string, string>;
-    const bundle = shown.call(result);
+    const bundle = (await (result as unknown as Record<symbol, () => Promise<Record<string, string>>>)[Symbol.for('Jupyter.display')]()) as Record<string, string>;
     expect(bundle['text/plain']).toMatch(/accuracy/);
     expect(bundle['text/plain']).toMatch(/f1/);
     expect(bundle['text/html']).toContain('<svg');

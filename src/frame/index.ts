@@ -1,0 +1,1 @@
+export { Frame, GroupedFrame, type AggSpec, type JoinHow } from './frame.js';
