@@ -5,12 +5,14 @@
 import { installTestKernel, runPython } from '../test/helpers/jupyter.js';
 
 const quick = Boolean(process.env.BENCH_QUICK);
-const starts = quick ? 3 : 7;
-const roundTrips = quick ? 200 : 1000;
+const starts = quick ? 3 : 5;
+const roundTrips = quick ? 200 : 500;
 
 interface Samples {
   startup: number[];
   roundTrip: number[];
+  /** kernel_info round-trips: the protocol path alone (sockets, threads, framing, signing), no language work. */
+  kernelInfoTrip: number[];
 }
 
 const jupyter = installTestKernel();
@@ -23,7 +25,7 @@ try {
     from jupyter_driver import emit
 
     def measure(name):
-        startup, trips = [], []
+        startup = []
         for i in range(${starts}):
             km = KernelManager(kernel_name=name)
             started = time.perf_counter()
@@ -47,25 +49,35 @@ try {
         iopub.setsockopt(zmq.SUBSCRIBE, b"")
         iopub.connect(f"tcp://{info['ip']}:{info['iopub_port']}")
         time.sleep(0.5)
-        content = {"code": "1 + 1", "silent": False, "store_history": False, "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}
-        for i in range(${roundTrips} + 20):
-            started = time.perf_counter()
-            sent = session.send(shell, "execute_request", content)
-            replied = idle = False
-            while not (replied and idle):
-                if not replied and shell.poll(0):
-                    replied = session.recv(shell)[1]["parent_header"]["msg_id"] == sent["header"]["msg_id"]
-                    continue
-                if iopub.poll(1 if replied else 0):
-                    msg = session.recv(iopub)[1]
-                    idle = idle or (msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle"
-                                    and msg["parent_header"]["msg_id"] == sent["header"]["msg_id"])
-            if i >= 20:  # warm-up: first executions load the transpiler
-                trips.append(time.perf_counter() - started)
+        poller = zmq.Poller()
+        poller.register(shell, zmq.POLLIN)
+        poller.register(iopub, zmq.POLLIN)
+
+        def round_trips(msg_type, content):
+            trips = []
+            for i in range(${roundTrips} + 20):
+                started = time.perf_counter()
+                sent = session.send(shell, msg_type, content)
+                replied = idle = False
+                while not (replied and idle):
+                    ready = dict(poller.poll(10000))
+                    if shell in ready:
+                        replied = replied or session.recv(shell)[1]["parent_header"]["msg_id"] == sent["header"]["msg_id"]
+                    if iopub in ready:
+                        msg = session.recv(iopub)[1]
+                        idle = idle or (msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle"
+                                        and msg["parent_header"]["msg_id"] == sent["header"]["msg_id"])
+                if i >= 20:  # warm-up: the first executions load the transpiler
+                    trips.append(time.perf_counter() - started)
+            return trips
+
+        execute = {"code": "1 + 1", "silent": False, "store_history": False, "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}
+        trips = round_trips("execute_request", execute)
+        info_trips = round_trips("kernel_info_request", {})
         shell.close(0)
         iopub.close(0)
         km.shutdown_kernel(now=True)
-        return {"startup": startup, "roundTrip": trips}
+        return {"startup": startup, "roundTrip": trips, "kernelInfoTrip": info_trips}
 
     emit({"datakernel": measure("datakernel"), "python3": measure("python3")})
     `,
@@ -83,6 +95,7 @@ try {
   line('kernel startup median (launch -> kernel_info_reply)', median(datakernel.startup), median(python3.startup), 's');
   line('kernel execute round-trip median (1 + 1)', median(datakernel.roundTrip) * 1000, median(python3.roundTrip) * 1000, 'ms');
   line('kernel execute round-trip p99 (1 + 1)', p99(datakernel.roundTrip) * 1000, p99(python3.roundTrip) * 1000, 'ms');
+  line('kernel kernel_info round-trip median (protocol only)', median(datakernel.kernelInfoTrip) * 1000, median(python3.kernelInfoTrip) * 1000, 'ms');
 } finally {
   jupyter.cleanup();
 }

@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { packageRoot } from './package-root.js';
 
 export interface InstallOptions {
   /** Install for the current user (~/.local/share/jupyter/kernels). @default true unless prefix is set */
@@ -12,7 +12,6 @@ export interface InstallOptions {
   name?: string;
 }
 
-const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 function userDataDir(): string {
   if (process.platform === 'darwin') return join(homedir(), 'Library', 'Jupyter');
@@ -31,9 +30,10 @@ export function kernelspecDir(options: InstallOptions): string {
  */
 export function installKernelspec(options: InstallOptions = {}): string {
   const dir = kernelspecDir(options);
+  const root = packageRoot().dir;
   mkdirSync(dir, { recursive: true });
   const spec = {
-    argv: [process.execPath, join(packageRoot, 'bin', 'datakernel.js'), 'kernel', '{connection_file}'],
+    argv: [process.execPath, join(root, 'bin', 'datakernel.js'), 'kernel', '{connection_file}'],
     display_name: 'TypeScript (datakernel)',
     language: 'typescript',
     // interrupt_request on the control channel reaches the kernel even while a cell spins.
@@ -43,7 +43,7 @@ export function installKernelspec(options: InstallOptions = {}): string {
   };
   writeFileSync(join(dir, 'kernel.json'), `${JSON.stringify(spec, null, 2)}\n`);
   for (const logo of ['logo-32x32.png', 'logo-64x64.png', 'logo-svg.svg']) {
-    const source = join(packageRoot, 'assets', logo);
+    const source = join(root, 'assets', logo);
     if (existsSync(source)) copyFileSync(source, join(dir, logo));
   }
   return dir;

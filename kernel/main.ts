@@ -31,6 +31,8 @@ export async function runKernel(connectionFile: string): Promise<void> {
   });
   Object.defineProperty(globalThis, 'comms', { value: core.comms, enumerable: false, configurable: true });
   process.on('SIGTERM', () => void stop(0));
+  // Before the engine loads (it handles SIGINT itself) an interrupt has nothing to stop; it must not kill the kernel.
+  process.on('SIGINT', () => undefined);
   core.announce();
 }
 

@@ -120,7 +120,7 @@ export class KernelCore {
     this.comms.publish = (type, content) => publish(type, content);
     publish('status', { execution_state: 'busy' });
     try {
-      const handler = this.handlers[msgType];
+      const handler = Object.hasOwn(this.handlers, msgType) ? this.handlers[msgType] : undefined;
       if (!handler) {
         process.stderr.write(`[datakernel] unknown message type ${msgType}; ignored\n`);
       } else if (msgType === 'execute_request' && this.abortQueued) {

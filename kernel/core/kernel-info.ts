@@ -1,10 +1,8 @@
-import { createRequire } from 'node:module';
+import { packageRoot } from '../package-root.js';
 import { PROTOCOL_VERSION } from '../protocol/message.js';
 
-const require = createRequire(import.meta.url);
-const pkg = require('../../../package.json') as { version: string };
-
-export const KERNEL_VERSION = pkg.version;
+/** This package's version (kernel_info's implementation_version, `datakernel --version`). */
+export const KERNEL_VERSION = packageRoot().version;
 
 /** kernel_info_reply content (messaging spec: Kernel info). */
 export function kernelInfo(): Record<string, unknown> {

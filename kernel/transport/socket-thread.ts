@@ -81,7 +81,7 @@ async function receive(channel: 'shell' | 'control' | 'stdin', socket: Router): 
       else log(`dropped a message on ${channel}: ${String(error)}`);
       continue;
     }
-    const here = channel === 'control' ? answeredHere[message.header.msg_type] : undefined;
+    const here = channel === 'control' && Object.hasOwn(answeredHere, message.header.msg_type) ? answeredHere[message.header.msg_type] : undefined;
     if (here) answer(message, here());
     else port.postMessage({ type: 'message', channel, message });
   }

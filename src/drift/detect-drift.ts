@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { Progress } from '../display/progress.js';
 import { DataKernelError } from '../errors.js';
 import { dataRelation, type Variables } from '../ml/data-source.js';
 import { describeRelation, type RelationColumn } from '../ml/duckdb-columns.js';
@@ -126,11 +127,14 @@ export async function compareRelations(connection: DuckDBConnection, reference: 
   try {
     await connection.run(`CREATE TEMP TABLE ${refTable} AS SELECT ${list} FROM ${reference}`);
     await connection.run(`CREATE TEMP TABLE ${curTable} AS SELECT ${list} FROM ${current}`);
+    const progress = new Progress({ label: 'Drift', total: columns.length, unit: 'columns' });
     const results: ColumnDrift[] = [];
     for (const column of columns) {
       const numeric = refTypes.get(column)!.type === 'number' && curTypes.get(column)!.type === 'number';
       results.push(await compareColumn(connection, refTable, curTable, column, numeric, options));
+      progress.update(results.length, column);
     }
+    progress.finish('');
     return new DriftReport(results, options.driftShare ?? 0.5);
   } finally {
     await connection.run(`DROP TABLE IF EXISTS ${refTable}; DROP TABLE IF EXISTS ${curTable}`);

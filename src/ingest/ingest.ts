@@ -1,4 +1,4 @@
-import { relative, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import type { Connector } from '../connectors/connector.js';
 import { getConnection } from '../connectors/registry.js';
 import { Progress } from '../display/progress.js';
@@ -6,7 +6,7 @@ import { DataKernelError } from '../errors.js';
 import { describeParquet, describeTable } from '../schema/describe.js';
 import { diffSchemas, type SchemaDiff } from '../schema/diff.js';
 import type { ColumnSchema, TableSchema } from '../schema/model.js';
-import { resolveTarget, sourceTableName, type TargetOptions, type TargetSource } from '../schema/target.js';
+import { projectKey, resolveTarget, sourceTableName, type TargetOptions, type TargetSource } from '../schema/target.js';
 import type { Session } from '../session/session.js';
 import { relationOf, tempTable, type TableRef } from '../sql/column-writer.js';
 import { embeddedDuckDB } from '../sql/duckdb.js';
@@ -98,6 +98,18 @@ function checkSchema(before: TableSchema, columns: ColumnSchema[], label: string
   return diff;
 }
 
+/**
+ * The cursor of a destination first filled by a full load: the largest value already there, so switching to
+ * incremental loads does not load those rows again.
+ */
+async function cursorFromData(session: Session, destination: ParquetDestination, schema: TableSchema, column: string): Promise<Omit<IngestCursor, 'destination' | 'updatedAt'> | undefined> {
+  const found = schema.columns.find((c) => c.name === column || c.name.toLowerCase() === column.toLowerCase());
+  if (!found) return undefined;
+  const { connection } = await embeddedDuckDB(session);
+  const latest = (await connection.runAndReadAll(`SELECT max(${quoteIdent(found.name)})::VARCHAR FROM ${destination.reader()}`)).getRows()[0][0];
+  return latest === null ? undefined : { column: found.name, value: String(latest), type: found.duckdbType };
+}
+
 function validate(options: IngestOptions): void {
   const format = (options.format ?? 'parquet').toLowerCase();
   if (format !== 'parquet') throw new DataKernelError(`%ingest writes Parquet, not ${options.format}`, 'Drop --format or use --format parquet.');
@@ -118,8 +130,7 @@ export async function ingest(session: Session, source: TargetSource, options: In
   const mode = options.mode ?? 'overwrite';
   const partitionBy = options.partitionBy ?? [];
   const path = resolve(options.cwd ?? session.projectDir, options.into);
-  const inProject = relative(session.projectDir, path);
-  const key = inProject.startsWith('..') ? path : inProject.split(sep).join('/');
+  const key = projectKey(session, path);
   const destination = new ParquetDestination(path, partitionBy);
   destination.recover();
   const exists = destination.exists();
@@ -136,7 +147,7 @@ export async function ingest(session: Session, source: TargetSource, options: In
   // Checked before any row is read when the source's schema is known; checked again on what was staged.
   if (before && known) checkSchema(before, known.columns, origin.label, options.allowBreaking === true);
 
-  const stored = mode === 'incremental' && exists ? await readCursor(session, key) : undefined;
+  const stored = mode === 'incremental' && before ? ((await readCursor(session, key)) ?? (await cursorFromData(session, destination, before, options.cursor!))) : undefined;
   if (stored && stored.column !== options.cursor) {
     throw new DataKernelError(`${options.into} was loaded incrementally by ${stored.column}, not ${options.cursor}`, `Use --cursor ${stored.column}, or --mode overwrite to start again.`);
   }

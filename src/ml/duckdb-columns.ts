@@ -21,11 +21,11 @@ export async function describeRelation(connection: DuckDBConnection, relation: s
   });
 }
 
-/** The SELECT list that reads `columns` as DOUBLE (numbers) or VARCHAR (everything else). */
-export const typedSelectList = (columns: RelationColumn[]) => selectList(columns);
-
-// Numbers are read as DOUBLE and everything else as VARCHAR, so each chunk vector holds one known JS type.
-const selectList = (columns: RelationColumn[]) =>
+/**
+ * The SELECT list that reads `columns` as DOUBLE (numbers) or VARCHAR (everything else), so each chunk vector
+ * holds one known JS type.
+ */
+export const typedSelectList = (columns: RelationColumn[]) =>
   columns.map((c) => `CAST(${quoteIdent(c.name)} AS ${c.type === 'number' ? 'DOUBLE' : 'VARCHAR'})`).join(', ');
 
 function emptyColumns(columns: RelationColumn[], length: number): Record<string, Column> {
@@ -45,18 +45,9 @@ function copyChunk(chunk: DuckDBDataChunk, columns: RelationColumn[], into: Reco
   });
 }
 
-/**
- * Reads `columns` of `relation` (rows `offset` to `offset + limit` when given) as typed columns: Float64Array
- * with NaN for null, or strings; never one object per row.
- */
-export async function readColumns(
-  connection: DuckDBConnection,
-  relation: string,
-  columns: RelationColumn[],
-  window?: { offset: number; limit: number },
-): Promise<ColumnBatch> {
-  const range = window ? ` LIMIT ${Math.trunc(window.limit)} OFFSET ${Math.trunc(window.offset)}` : '';
-  const result = await connection.run(`SELECT ${selectList(columns)} FROM ${relation}${range}`);
+/** Reads `columns` of `relation` as typed columns: Float64Array with NaN for null, or strings; no row objects. */
+export async function readColumns(connection: DuckDBConnection, relation: string, columns: RelationColumn[]): Promise<ColumnBatch> {
+  const result = await connection.run(`SELECT ${typedSelectList(columns)} FROM ${relation}`);
   const chunks: DuckDBDataChunk[] = [];
   let length = 0;
   for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {

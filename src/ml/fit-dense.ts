@@ -20,6 +20,68 @@ interface Parameter {
   transposed?: Tensor;
 }
 
+/** Gradients of the output layer and of its input, computed in JS. */
+interface OutputPass {
+  loss: number;
+  dW: Float32Array;
+  db: Float32Array;
+  /** d(loss)/d(input), masked by the relu of the layer below; absent for a network without hidden layers. */
+  dInput?: Float32Array;
+}
+
+/**
+ * The output layer, forward and backward, in plain JS: it is narrow (1 unit, or one per class), so its few
+ * multiply-adds cost less than the per-kernel overhead of running them as tfjs ops.
+ */
+function outputPass(task: FitOptions['task'], input: Float32Array, rows: number, width: number, w: Float32Array, b: Float32Array, y: Float32Array, relu: boolean): OutputPass {
+  const units = b.length;
+  const delta = new Float32Array(rows * units);
+  let loss = 0;
+  for (let i = 0; i < rows; i++) {
+    const row = i * units;
+    for (let k = 0; k < units; k++) {
+      let z = b[k];
+      for (let j = 0; j < width; j++) z += input[i * width + j] * w[j * units + k];
+      delta[row + k] = z;
+    }
+    if (task === 'multiclass') {
+      let max = -Infinity;
+      for (let k = 0; k < units; k++) max = Math.max(max, delta[row + k]);
+      let sum = 0;
+      for (let k = 0; k < units; k++) sum += delta[row + k] = Math.exp(delta[row + k] - max);
+      for (let k = 0; k < units; k++) {
+        const p = delta[row + k] / sum;
+        if (y[row + k] === 1) loss -= Math.log(Math.max(p, 1e-7));
+        delta[row + k] = p - y[row + k];
+      }
+    } else if (task === 'binary') {
+      const p = 1 / (1 + Math.exp(-delta[row]));
+      loss -= y[row] * Math.log(Math.max(p, 1e-7)) + (1 - y[row]) * Math.log(Math.max(1 - p, 1e-7));
+      delta[row] = p - y[row];
+    } else {
+      delta[row] -= y[row];
+      loss += delta[row] ** 2;
+    }
+  }
+  // For MSE, sigmoid+cross-entropy and softmax+cross-entropy alike, d(loss)/d(logits) is (p - y) up to a scale.
+  const dW = new Float32Array(width * units);
+  const db = new Float32Array(units);
+  const dInput = relu ? new Float32Array(rows * width) : undefined;
+  for (let i = 0; i < rows; i++) {
+    for (let k = 0; k < units; k++) {
+      const g = delta[i * units + k];
+      db[k] += g;
+      for (let j = 0; j < width; j++) {
+        const a = input[i * width + j];
+        dW[j * units + k] += a * g;
+        if (dInput && a > 0) dInput[i * width + j] += g * w[j * units + k];
+      }
+    }
+  }
+  return { loss, dW, db, dInput };
+}
+
+
 /** A row-major rows x cols matrix transposed (cols x rows). */
 function transpose(values: Float32Array, rows: number, cols: number, out = new Float32Array(values.length)): Float32Array {
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = values[i * cols + j];
@@ -36,21 +98,11 @@ function adamStep(p: Parameter, gradient: Float32Array, scale: number, rate: num
   }
 }
 
-/** Summed loss of a batch's outputs p (rows x units) against targets y, for the task's loss. */
-function batchLoss(task: FitOptions['task'], p: Float32Array, y: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < p.length; i++) {
-    if (task === 'regression') sum += (p[i] - y[i]) ** 2;
-    else if (task === 'binary') sum -= y[i] * Math.log(Math.max(p[i], 1e-7)) + (1 - y[i]) * Math.log(Math.max(1 - p[i], 1e-7));
-    else if (y[i] === 1) sum -= Math.log(Math.max(p[i], 1e-7));
-  }
-  return sum;
-}
-
 /**
  * Trains a built-in dense network (relu hidden layers, then a linear, sigmoid or softmax output) with Adam,
- * backpropagating by hand: a handful of forward kernels per batch and the optimiser in JS, instead of tfjs's
- * autograd (which needs gradient kernels the wasm backend lacks, tfjs#8474) and per-variable optimiser ops.
+ * backpropagating by hand: the wide hidden layers run as a few tfjs kernels per batch, the narrow output layer
+ * and the optimiser in JS. tfjs's autograd is not used, so no gradient kernels are needed (the wasm backend
+ * lacks some, tfjs#8474), and per-op overhead, which dominates small batches, stays low.
  * The weights start from, and end in, `model`.
  */
 export async function fitDense(tf: Tf, model: LayersModel, data: TrainingArrays, options: FitOptions): Promise<void> {
@@ -62,8 +114,9 @@ export async function fitDense(tf: Tf, model: LayersModel, data: TrainingArrays,
     m: new Float32Array(w.size),
     v: new Float32Array(w.size),
   }));
-  const layers = params.length / 2;
-  const outputActivation = options.task === 'regression' ? 'linear' : options.task === 'binary' ? 'sigmoid' : 'softmax';
+  const hidden = params.length / 2 - 1;
+  const out = { w: params[2 * hidden], b: params[2 * hidden + 1] };
+  const width = hidden > 0 ? out.w.shape[0] : d;
   // Targets as rows of `units` values: one-hot for multiclass.
   const targets = new Float32Array(n * units);
   for (let i = 0; i < n; i++) {
@@ -78,12 +131,13 @@ export async function fitDense(tf: Tf, model: LayersModel, data: TrainingArrays,
   // tfjs-backend-wasm multiplies transposed operands 5-10x slower than plain ones, so every matrix the
   // backward pass needs transposed is uploaded transposed (weights here, the input batch below).
   const upload = () => {
-    for (const p of params) {
-      p.tensor?.dispose();
-      p.transposed?.dispose();
-      // A copy: the cpu backend keeps the array it is given, and Adam updates p.values in place.
-      p.tensor = tf.tensor(p.values.slice(), p.shape);
-      if (p.shape.length === 2) p.transposed = tf.tensor2d(transpose(p.values, p.shape[0], p.shape[1]), [p.shape[1], p.shape[0]]);
+    for (let l = 0; l < hidden; l++) {
+      for (const p of [params[2 * l], params[2 * l + 1]]) {
+        tf.dispose([p.tensor, p.transposed].filter((t): t is Tensor => t !== undefined));
+        // A copy: the cpu backend keeps the array it is given, and Adam updates p.values in place.
+        p.tensor = tf.tensor(p.values.slice(), p.shape);
+        if (p.shape.length === 2 && l > 0) p.transposed = tf.tensor2d(transpose(p.values, p.shape[0], p.shape[1]), [p.shape[1], p.shape[0]]);
+      }
     }
   };
   const xT = new Float32Array(options.batchSize * d);
@@ -100,33 +154,36 @@ export async function fitDense(tf: Tf, model: LayersModel, data: TrainingArrays,
       for (let start = 0, batch = 0; start < n; start += options.batchSize, batch++) {
         const rows = Math.min(options.batchSize, n - start);
         const xBatch = xs.subarray(start * d, (start + rows) * d);
-        if (ones?.shape[1] !== rows) {
+        const yBatch = ys.subarray(start * units, (start + rows) * units);
+        if (hidden > 0 && ones?.shape[1] !== rows) {
           ones?.dispose();
           ones = tf.ones([1, rows]);
         }
-        const yBatch = ys.subarray(start * units, (start + rows) * units);
         const gradients: Float32Array[] = new Array(params.length);
-        // The gradients leave the tidy through the closure: a returned value would be walked element by element.
+        // Gradients leave the tidy through the closure: a returned value would be walked element by element.
         tf.tidy(() => {
-          const activations: Tensor[] = [tf.tensor2d(xBatch, [rows, d])];
-          for (let l = 0; l < layers; l++) {
-            const last = l === layers - 1;
-            activations.push(
-              tf.fused.matMul({ a: activations[l] as never, b: params[2 * l].tensor as never, bias: params[2 * l + 1].tensor, activation: last ? 'linear' : 'relu' }),
-            );
+          const activations: Tensor[] = [];
+          let input: Float32Array = xBatch;
+          if (hidden > 0) {
+            activations.push(tf.tensor2d(xBatch, [rows, d]));
+            for (let l = 0; l < hidden; l++) {
+              activations.push(tf.fused.matMul({ a: activations[l] as never, b: params[2 * l].tensor as never, bias: params[2 * l + 1].tensor, activation: 'relu' }));
+            }
+            input = activations[hidden].dataSync() as Float32Array;
           }
-          const logits = activations[layers];
-          const p = outputActivation === 'sigmoid' ? tf.sigmoid(logits) : outputActivation === 'softmax' ? tf.softmax(logits) : logits;
-          // For MSE, sigmoid+cross-entropy and softmax+cross-entropy alike, d(loss)/d(logits) is (p - y) up to a scale.
-          let delta = tf.sub(p, tf.tensor2d(yBatch, [rows, units]));
-          for (let l = layers - 1; l >= 0; l--) {
+          const pass = outputPass(options.task, input, rows, width, out.w.values, out.b.values, yBatch, hidden > 0);
+          lossSum += pass.loss;
+          gradients[2 * hidden] = pass.dW;
+          gradients[2 * hidden + 1] = pass.db;
+          if (hidden === 0) return;
+          let delta = tf.tensor2d(pass.dInput!, [rows, width]);
+          for (let l = hidden - 1; l >= 0; l--) {
             const inputT = l === 0 ? tf.tensor2d(transpose(xBatch, rows, d, xT.subarray(0, rows * d)), [d, rows]) : tf.transpose(activations[l]);
             gradients[2 * l] = tf.matMul(inputT, delta).dataSync() as Float32Array;
             // A ones row times delta sums it over the batch, faster on wasm than tf.sum over axis 0.
             gradients[2 * l + 1] = tf.matMul(ones!, delta).dataSync() as Float32Array;
             if (l > 0) delta = tf.mul(tf.matMul(delta, params[2 * l].transposed!), tf.step(activations[l]));
           }
-          lossSum += batchLoss(options.task, p.dataSync() as Float32Array, yBatch);
         });
         step++;
         const rate = (options.learningRate * Math.sqrt(1 - BETA2 ** step)) / (1 - BETA1 ** step);
@@ -136,7 +193,9 @@ export async function fitDense(tf: Tf, model: LayersModel, data: TrainingArrays,
         options.onBatch?.(epoch, batch + 1);
         if (batch % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
       }
-      model.setWeights(params.map((p) => p.tensor!));
+      const output = [out.w, out.b].map((p) => tf.tensor(p.values.slice(), p.shape));
+      model.setWeights([...params.slice(0, 2 * hidden).map((p) => p.tensor!), ...output]);
+      tf.dispose(output);
       await options.onEpoch?.(epoch, lossSum / n);
     }
   } finally {

@@ -1,12 +1,12 @@
 import { Progress } from '../display/progress.js';
 import { DataKernelError } from '../errors.js';
 import type { Session } from '../session/session.js';
-import { appendColumns, relationOf, tempTable, type ColumnData } from '../sql/column-writer.js';
+import { relationOf, tempTable, type TableRef } from '../sql/column-writer.js';
 import { embeddedDuckDB } from '../sql/duckdb.js';
 import { quoteIdent, tempName } from '../sql/identifiers.js';
 import { QueryResult } from '../sql/result.js';
 import { dataRelation, type Variables } from './data-source.js';
-import { describeRelation, readColumns } from './duckdb-columns.js';
+import { appendTypedColumns, describeRelation, streamColumns, typedSelectList } from './duckdb-columns.js';
 import { loadModel, resolveModelDir, type LoadedModel } from './model-store.js';
 
 /** Options of `predict()`; the same as %predict's. */
@@ -35,15 +35,24 @@ export function loadCachedModel(session: Session, spec: string): Promise<LoadedM
   return loaded;
 }
 
+/** Prediction columns for a batch: the label or value, then one probability column per class. */
+function predictionColumns(model: LoadedModel, point: Float64Array, probabilities: Float32Array | undefined): ArrayLike<number | string | null>[] {
+  const classes = model.outputNames.length - 1;
+  const labels = model.task === 'regression' ? point : Array.from(point, (p) => model.label(p));
+  const columns: ArrayLike<number | string | null>[] = [labels];
+  for (let j = 0; j < classes; j++) columns.push(Float64Array.from({ length: point.length }, (_, i) => probabilities![i * classes + j]));
+  return columns;
+}
+
 /**
- * Scores every row of a data source in batches read from DuckDB as typed columns, appends the predictions to
- * DuckDB through the appender, and returns the rows with prediction columns as a QueryResult (kept in DuckDB).
+ * Scores every row of a data source: rows stream from DuckDB as typed column batches, predictions go back
+ * through the appender, and the rows with their prediction columns come back as a QueryResult kept in DuckDB.
  */
 export async function predict(options: PredictOptions): Promise<QueryResult> {
   const { session } = options;
   const model = typeof options.model === 'string' ? await loadCachedModel(session, options.model) : options.model;
   const relation = await dataRelation(session, options.data, options.variables, options.cwd);
-  const { connection } = await embeddedDuckDB(session);
+  const { instance, connection } = await embeddedDuckDB(session);
   const described = await describeRelation(connection, relation);
   const byName = new Map(described.map((c) => [c.name, c]));
   const missing = model.inputSchema.filter((field) => !byName.has(field.name)).map((field) => field.name);
@@ -52,36 +61,40 @@ export async function predict(options: PredictOptions): Promise<QueryResult> {
   }
   const inputs = model.inputSchema.map((field) => ({ ...byName.get(field.name)!, type: field.type }));
 
-  // A materialised copy fixes the row order, so prediction i lines up with row i in the positional join below.
-  const source = tempTable(tempName('ml_input'));
+  // The input is copied once into a table of the shared in-memory database: that fixes the row order for the
+  // positional join below, and lets a second connection stream it while this one appends predictions.
+  const input: TableRef = { catalog: 'memory', schema: 'main', table: tempName('ml_input') };
   const scores = tempTable(tempName('ml_scores'));
   const output = tempTable(tempName('ml_predictions'));
   const labelType = model.task === 'regression' || model.target.numericLabels ? 'DOUBLE' : 'VARCHAR';
-  await connection.run(`CREATE TEMP TABLE ${quoteIdent(source.table)} AS SELECT * FROM ${relation}`);
+  const reader = await instance.connect();
+  await connection.run(`CREATE TABLE ${relationOf(input)} AS SELECT * FROM ${relation}`);
   try {
     await connection.run(
       `CREATE TEMP TABLE ${quoteIdent(scores.table)} (${model.outputNames.map((name, i) => `${quoteIdent(name)} ${i === 0 ? labelType : 'DOUBLE'}`).join(', ')})`,
     );
-    const total = Number((await connection.runAndReadAll(`SELECT count(*) FROM ${relationOf(source)}`)).getRows()[0][0]);
-    const size = options.batchSize ?? 65_536;
+    const total = Number((await connection.runAndReadAll(`SELECT count(*) FROM ${relationOf(input)}`)).getRows()[0][0]);
     const progress = new Progress({ label: `Scoring with ${model.name}@${model.version}`, total, unit: 'rows' });
-    for (let offset = 0; offset < total; offset += size) {
-      const batch = await readColumns(connection, relationOf(source), inputs, { offset, limit: size });
-      const { point, probabilities } = await model.predictColumns(batch);
-      const classes = model.outputNames.length - 1;
-      const columns: ColumnData[] = [
-        { name: 'prediction', sqlType: labelType, values: model.task === 'regression' ? point : Array.from(point, (p) => model.label(p)) },
-        ...model.outputNames.slice(1).map((name, j) => ({ name, sqlType: 'DOUBLE', values: Float64Array.from({ length: batch.length }, (_, i) => probabilities![i * classes + j]) })),
-      ];
-      await appendColumns(connection, scores, columns);
-      progress.update(offset + batch.length);
+    const appender = await connection.createAppender(scores.table, scores.schema, scores.catalog);
+    try {
+      let done = 0;
+      for await (const batch of streamColumns(reader, `SELECT ${typedSelectList(inputs)} FROM ${relationOf(input)}`, inputs, options.batchSize ?? 65_536)) {
+        const { point, probabilities } = await model.predictColumns(batch);
+        await appendTypedColumns(appender, predictionColumns(model, point, probabilities), batch.length);
+        done += batch.length;
+        progress.update(done);
+      }
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
     }
     progress.finish();
     const clashing = described.filter((c) => model.outputNames.includes(c.name)).map((c) => quoteIdent(c.name));
     const keep = clashing.length ? `s.* EXCLUDE (${clashing.join(', ')})` : 's.*';
-    await connection.run(`CREATE TEMP TABLE ${quoteIdent(output.table)} AS SELECT ${keep}, p.* FROM ${relationOf(source)} s POSITIONAL JOIN ${relationOf(scores)} p`);
+    await connection.run(`CREATE TEMP TABLE ${quoteIdent(output.table)} AS SELECT ${keep}, p.* FROM ${relationOf(input)} s POSITIONAL JOIN ${relationOf(scores)} p`);
   } finally {
-    await connection.run(`DROP TABLE IF EXISTS ${relationOf(source)}`);
+    reader.closeSync();
+    await connection.run(`DROP TABLE IF EXISTS ${relationOf(input)}`);
     await connection.run(`DROP TABLE IF EXISTS ${relationOf(scores)}`);
   }
   return QueryResult.fromTable(session, output);

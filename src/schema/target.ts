@@ -31,8 +31,6 @@ export interface SchemaTarget {
   readonly kind: TargetKind;
   /** The connection and table, for tables of remote connections (Postgres, MySQL/MariaDB). */
   readonly remote?: { connector: Connector; table: string };
-  /** The file or folder path, for file targets. */
-  readonly path?: string;
   schema(): Promise<TableSchema>;
   /** Rows, counted where the data lives (on the source for remote tables). */
   rowCount(): Promise<number>;
@@ -61,18 +59,25 @@ function relationTarget(session: Session, key: string, kind: TargetKind, relatio
   };
 }
 
+function resultTarget(session: Session, key: string, result: Exclude<TargetSource, string>): SchemaTarget {
+  return relationTarget(session, key, 'result', async () => result.relation, async () => describeRelation((await embeddedDuckDB(session)).connection, result.relation));
+}
+
+/** The name a file is known by in the catalog: relative to the project folder when inside it, else absolute. */
+export function projectKey(session: Session, path: string): string {
+  const inProject = relative(session.projectDir, path);
+  return inProject && !inProject.startsWith('..') && !isAbsolute(inProject) ? inProject.split(sep).join('/') : path;
+}
+
 function fileTarget(session: Session, name: string, cwd: string): SchemaTarget {
   const path = resolve(cwd, name);
-  const inProject = relative(session.projectDir, path);
-  const key = inProject && !inProject.startsWith('..') && !isAbsolute(inProject) ? inProject.split(sep).join('/') : path;
   const reader = () => fileReader(path, cwd);
-  const target = relationTarget(session, key, 'file', async () => reader(), async () => {
+  return relationTarget(session, projectKey(session, path), 'file', async () => reader(), async () => {
     const relation = reader();
     const { connection } = await embeddedDuckDB(session);
     const parquetFiles = /^read_parquet\(('(?:[^']|'')*')/.exec(relation)?.[1];
     return parquetFiles ? describeParquet(connection, relation, parquetFiles) : describeRelation(connection, relation);
   });
-  return { ...target, path };
 }
 
 /** A remote table's name in the source's own SQL: Postgres folds unquoted names to lower case, MySQL does not. */
@@ -118,13 +123,13 @@ export async function resolveTarget(session: Session, source: TargetSource, opti
   const cwd = options.cwd ?? session.projectDir;
   if (typeof source !== 'string') {
     if (!isResult(source)) throw new DataKernelError('Not a schema target', 'Pass a table, view, file path, connection table, variable name or query result.');
-    return relationTarget(session, source.relation, 'result', async () => source.relation, async () => describeRelation((await embeddedDuckDB(session)).connection, source.relation));
+    return resultTarget(session, source.relation, source);
   }
   const name = source.trim();
   const variables = options.variables;
   if (variables?.has(name)) {
     const value = variables.get(name);
-    if (isResult(value)) return { ...(await resolveTarget(session, value, options)), key: name, kind: 'result' };
+    if (isResult(value)) return resultTarget(session, name, value);
     if (isTableLike(value)) {
       const relation = () => registerValue(session, name, value);
       return relationTarget(session, name, 'variable', relation, async () => describeRelation((await embeddedDuckDB(session)).connection, await relation()));

@@ -38,12 +38,21 @@ function metadata(request: RouteRequest): Reply {
   };
 }
 
-/** Rows from "instances" (row format): objects of features, or bare values when the model has one feature. */
+/**
+ * Rows from "instances" (row format): objects of features, lists of feature values in input-schema order
+ * (a dense input tensor), or bare values when the model has one feature.
+ */
 function rowsFromInstances(target: ServedVersion, instances: unknown): unknown[] {
   if (!Array.isArray(instances)) throw badRequest('"instances" must be a list of rows');
   const schema = target.model.inputSchema;
-  if (schema.length === 1 && instances.every((i) => !isJsonObject(i))) return instances.map((value) => ({ [schema[0].name]: value }));
-  return instances;
+  if (schema.length === 1 && instances.every((i) => !isJsonObject(i) && !Array.isArray(i))) return instances.map((value) => ({ [schema[0].name]: value }));
+  return instances.map((instance, r) => {
+    if (!Array.isArray(instance)) return instance;
+    if (instance.length !== schema.length) {
+      throw badRequest(`Instance ${r} has ${instance.length} values; the model takes ${schema.length} features in this order: ${schema.map((f) => f.name).join(', ')}`);
+    }
+    return Object.fromEntries(schema.map((f, j) => [f.name, instance[j]]));
+  });
 }
 
 /** Rows from "inputs" (columnar format): `{feature: [values]}`, or one list when the model has one feature. */

@@ -54,28 +54,31 @@ async function prepare(connection: DuckDBConnection, sql: string, where: { state
   }
 }
 
-/** The last statement's rows into a temp table: CREATE TABLE AS when DuckDB accepts it, else read and write back. */
-async function materialise(session: Session, connection: DuckDBConnection, statement: string, prepared: DuckDBPreparedStatement, bind: (p: DuckDBPreparedStatement) => Promise<void>, where: { statement: number; statements: number }): Promise<QueryResult> {
-  const { StatementType } = await import('@duckdb/node-api');
+/**
+ * Runs the last statement with its rows going into a temp table: CREATE TEMP TABLE AS when DuckDB takes it (a
+ * query: one planning, rows never leave DuckDB), else the statement itself (SHOW, PRAGMA, INSERT...) with its
+ * few rows written back.
+ */
+async function runLast(session: Session, connection: DuckDBConnection, statement: string, bind: (p: DuckDBPreparedStatement) => Promise<void>, where: { statement: number; statements: number }): Promise<QueryResult> {
   const table = tempTable(tempName('result'));
-  if (prepared.statementType === StatementType.SELECT) {
-    const prefix = `CREATE TEMP TABLE ${quoteQualified(table.table)} AS `;
-    let ctas: DuckDBPreparedStatement | undefined;
-    try {
-      ctas = await connection.prepare(prefix + statement);
-    } catch {
-      // SHOW, PRAGMA, DESCRIBE are SELECTs that CREATE TABLE AS does not take: they go the general way below.
-    }
-    if (ctas) {
-      await bind(ctas);
-      try {
-        await ctas.run();
-      } catch (error) {
-        throw sqlError(error, { ...where, prefix });
-      }
-      return QueryResult.fromTable(session, table);
-    }
+  const prefix = `CREATE TEMP TABLE ${quoteQualified(table.table)} AS `;
+  let ctas: DuckDBPreparedStatement | undefined;
+  try {
+    ctas = await connection.prepare(prefix + statement);
+  } catch {
+    // Not a query, or a wrong one: preparing the statement alone below gives DuckDB's error for the user's text.
   }
+  if (ctas) {
+    await bind(ctas);
+    try {
+      await ctas.run();
+    } catch (error) {
+      throw sqlError(error, { ...where, prefix });
+    }
+    return QueryResult.fromTable(session, table);
+  }
+  const prepared = await prepare(connection, statement, where);
+  await bind(prepared);
   let reader;
   try {
     reader = await prepared.runAndReadAll();
@@ -102,16 +105,15 @@ export async function runSql(session: Session, sql: string, params?: SqlParams, 
   await loadConnectionTables(session, refs);
   if (options.variables) await registerVariables(session, refs.filter((r) => r.parts.length === 1).map((r) => r.parts[0]), options.variables);
   const bind = (p: DuckDBPreparedStatement) => bindParams(p, params, options.variables);
-  for (let i = 0; i < statements.length; i++) {
+  for (let i = 0; i < statements.length - 1; i++) {
     const where = { statement: i, statements: statements.length };
     const prepared = await prepare(connection, statements[i], where);
     await bind(prepared);
-    if (i === statements.length - 1) return materialise(session, connection, statements[i], prepared, bind, where);
     try {
       await prepared.run();
     } catch (error) {
       throw sqlError(error, where);
     }
   }
-  throw new Error('unreachable: the last statement returns');
+  return runLast(session, connection, statements.at(-1)!, bind, { statement: statements.length - 1, statements: statements.length });
 }

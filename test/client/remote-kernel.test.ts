@@ -89,12 +89,15 @@ describe('kernel failures', () => {
     await expect(failure).rejects.toThrow(/exit code 2; its last output:\nno such module/);
   });
 
-  it('attaches to a kernel started elsewhere (--existing) and notices its death by heartbeat', async () => {
+  it('attaches to a kernel started elsewhere (--existing), detaches leaving it running, and notices its death by heartbeat', async () => {
     const connection = await newConnection();
     const file = writeConnectionFile(root, connection);
     const child = spawn('/usr/bin/python3', ['-m', 'ipykernel_launcher', '-f', file], { stdio: 'ignore', env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: '1' } });
+    const first = await RemoteKernel.attach(file, { startTimeoutMs: 30_000 });
+    expect(await first.execute({ code: 'x = 6 * 7', executionCount: 1 }, new RecordingSink())).toEqual({ status: 'ok' });
+    first.detach();
     const kernel = await RemoteKernel.attach(file, { startTimeoutMs: 30_000 });
-    expect(await kernel.execute({ code: '6 * 7', executionCount: 1 }, new RecordingSink())).toEqual({ status: 'ok', result: { 'text/plain': '42' } });
+    expect(await kernel.execute({ code: 'x', executionCount: 2 }, new RecordingSink())).toEqual({ status: 'ok', result: { 'text/plain': '42' } });
     const died = new Promise<Error>((resolve) => kernel.onDeath(resolve));
     child.kill('SIGKILL');
     expect((await died).message).toBe('The kernel died (no heartbeat)');

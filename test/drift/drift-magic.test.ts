@@ -15,7 +15,8 @@ describe('%drift', () => {
       ['age', 'ks', false],
       ['plan', 'z', true],
     ]);
-    const displays = ctx.output.outputs.filter((o) => o.kind === 'display');
+    const displays = ctx.output.outputs.filter((o) => o.kind === 'display' && !o.options?.metadata?.progress);
+    expect(ctx.output.outputs.some((o) => o.options?.metadata?.progress)).toBe(true);
     expect(displays).toHaveLength(2);
     expect(displays[0].data!['text/plain']).toContain('Dataset drift detected: 1 of 2 columns drifted (50% >= 50%)');
     expect(displays[1].data!['application/vnd.plotly.v1+json']).toBeDefined();

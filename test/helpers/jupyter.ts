@@ -56,6 +56,7 @@ export function installTestKernel(options: { name?: string } = {}): TestJupyter 
     PYTHONPATH: join(repoRoot, 'test', 'helpers', 'python'),
     DATAKERNEL_HISTORY_FILE: join(root, 'history.jsonl'),
     PYTHONUNBUFFERED: '1',
+    PYTHONDONTWRITEBYTECODE: '1',
     PYDEVD_DISABLE_FILE_VALIDATION: '1',
   };
   mkdirSync(workDir);
@@ -77,8 +78,10 @@ export function runCommand(command: string, args: string[], jupyter: TestJupyter
       args,
       { env: jupyter.env, cwd: options.cwd ?? jupyter.workDir, timeout: options.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        done({ code, stdout, stderr: error && code === 1 && !stderr ? String(error.message) : stderr });
+        if (!error) done({ code: 0, stdout, stderr });
+        // No exit code: killed (timeout) or never started; the reason is in the message.
+        else if (typeof error.code === 'number') done({ code: error.code, stdout, stderr });
+        else done({ code: 1, stdout, stderr: `${stderr}\n${error.message}` });
       },
     );
     if (options.input !== undefined) child.stdin?.end(options.input);

@@ -41,11 +41,19 @@ describe('%ingest from the embedded DuckDB', () => {
     await expect(ctx.magic('ingest', 'ingest_events --into out/inc --mode incremental --cursor name')).rejects.toThrow(/loaded incrementally by id, not name/);
   });
 
+  it('starts an incremental load after a full one from the largest value already written', async () => {
+    await ctx.magic('ingest', 'ingest_events --into out/full.parquet');
+    await sql(`INSERT INTO ingest_events SELECT i, i % 3, 'e' || i FROM range(951, 961) t(i)`);
+    const next = (await ctx.magic('ingest', 'ingest_events --into out/full.parquet --mode incremental --cursor id')) as IngestResult;
+    expect(next).toMatchObject({ rows: 10, cursor: { column: 'id', from: '950', to: '960' } });
+    expect(await count(`'${join(dir, 'out/full.parquet')}'`)).toBe(960);
+  });
+
   it('writes hive partitions and appends to them', async () => {
     await ctx.magic('ingest', 'ingest_events --into out/parts --partition-by region');
     expect(readdirSync(join(dir, 'out/parts')).sort()).toEqual(['region=0', 'region=1', 'region=2']);
     await ctx.magic('ingest', 'ingest_events --into out/parts --partition-by region --mode append');
-    expect(await count(`read_parquet('${join(dir, 'out/parts/**/*.parquet')}', hive_partitioning = true)`)).toBe(1900);
+    expect(await count(`read_parquet('${join(dir, 'out/parts/**/*.parquet')}', hive_partitioning = true)`)).toBe(1920);
     await expect(ctx.magic('ingest', 'ingest_events --into out/parts --mode append')).rejects.toThrow(/partitioned by \(region\)/);
   });
 

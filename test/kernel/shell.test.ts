@@ -59,6 +59,7 @@ beforeAll(async () => {
     r["comm_unknown"] = {"reply": None, "iopub": collect(kc, unknown["header"]["msg_id"])}
     r["kernel_open"] = execute(kc, 'const c = comms.open("from-kernel", { x: 1 }); c.send({ y: 2 }); c.close()')
     r["rejection"] = execute(kc, 'Promise.reject(new Error("nobody catches me")); await new Promise((ok) => setTimeout(ok, 50))')
+    r["callback_throws"] = execute(kc, 'setTimeout(() => { throw new RangeError("from a timer") }, 10); await new Promise((ok) => setTimeout(ok, 50))')
     r["alive"] = execute(kc, "answer")
     r["user_expressions"] = execute(kc, "1", user_expressions={"a": "answer * 2", "b": "nope.x"})
     stop(km, kc)
@@ -170,9 +171,10 @@ describe('shell requests through jupyter_client', () => {
     expect(ofType(out.kernel_open, 'comm_close')[0].content.comm_id).toBe(opened.comm_id);
   });
 
-  it('reports an unhandled rejection and lives on', () => {
+  it('reports an unhandled rejection and an exception in a callback, and lives on', () => {
     const text = ofType(out.rejection, 'stream').map((m) => m.content.text).join('');
     expect(text).toContain('nobody catches me');
+    expect(ofType(out.callback_throws, 'stream').map((m) => m.content.text).join('')).toMatch(/RangeError: from a timer/);
     expect(ofType(out.alive, 'execute_result')[0].content.data['text/plain']).toBe('43');
   });
 

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InferenceServer } from '../../src/serve/index.js';
 import { linearFake } from './fake-model.js';
@@ -40,6 +41,10 @@ describe('TensorFlow Serving REST', () => {
     expect(await rows.json()).toEqual({ predictions: [3, 4] });
     const columns = await post('/v1/models/lin/versions/1:predict', { inputs: { x: [5, 6], color: ['red', null] } });
     expect(await columns.json()).toEqual({ outputs: [11, 12] });
+    const vectors = await post('/v1/models/lin:predict', { instances: [[1, 'red', true], [2, null, null]] });
+    expect(await vectors.json()).toEqual({ predictions: [3, 4] });
+    const short = await post('/v1/models/lin:predict', { instances: [[1, 'red']] });
+    expect((await short.json()).error).toBe('Instance 0 has 2 values; the model takes 3 features in this order: x, color, flag');
   });
 });
 
@@ -114,6 +119,17 @@ describe('bad requests', () => {
   it('refuses an oversized body (413)', async () => {
     const instances = Array.from({ length: 2000 }, (_, x) => ({ x }));
     expect(await error(await post('/v1/models/lin:predict', { instances }), 413)).toMatch(/larger than 10000 bytes/);
+    // Streamed without a Content-Length: refused once the limit is crossed, and the connection is closed.
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const req = request(`${server.url}/v2/models/lin/infer`, { method: 'POST' }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      });
+      req.on('error', reject);
+      req.write('{"inputs": [');
+      req.write(`"${'x'.repeat(20_000)}"`);
+    });
+    expect(status).toBe(413);
   });
 });
 
@@ -127,7 +143,7 @@ describe('batching and metrics', () => {
     expect(Math.max(...calls)).toBeGreaterThan(1);
     const metrics = await (await get('/metrics')).text();
     expect(metrics).toMatch(/datakernel_serve_requests_total\{endpoint="v1_predict",status="200"\} \d+/);
-    expect(metrics).toMatch(/datakernel_serve_requests_total\{endpoint="v1_predict",status="400"\} 3/);
+    expect(metrics).toMatch(/datakernel_serve_requests_total\{endpoint="v1_predict",status="400"\} 4/);
     expect(metrics).toMatch(/datakernel_serve_request_duration_seconds_bucket\{endpoint="v1_predict",le="\+Inf"\} \d+/);
     expect(metrics).toContain('datakernel_serve_in_flight_requests 1');
     const single = Number(/datakernel_serve_batch_size_bucket\{model="lin",le="1"\} (\d+)/.exec(metrics)![1]);

@@ -76,7 +76,7 @@ describe('runSql', () => {
     const big = await runSql(session, 'SELECT range AS i, range % 7 AS m FROM range(10000000)');
     expect(big.numRows).toBe(10_000_000);
     setDisplayLimit(session, 5);
-    const shown = await big[Symbol.for('Jupyter.display')]();
+    const shown = await (big as unknown as { [k: symbol]: () => Promise<Record<string, unknown>> })[Symbol.for('Jupyter.display')]();
     setDisplayLimit(session, 20);
     expect(shown['text/html']).toContain('5 of 10,000,000 rows shown');
     expect(shown['text/html']).toContain('BIGINT');

@@ -69,8 +69,8 @@ describe('charts in an executed notebook and its HTML export', () => {
     await page.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : route.abort()));
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`file://${htmlPath}`);
-    await page.waitForFunction(() => document.querySelectorAll('.js-plotly-plot').length === 3, undefined, { timeout: 60_000 });
+    await page.goto(`file://${htmlPath}`, { waitUntil: 'domcontentloaded', timeout: 120_000 });
+    await page.waitForFunction(() => document.querySelectorAll('.js-plotly-plot').length === 3, undefined, { timeout: 120_000 });
     const plots = page.locator('.js-plotly-plot');
     expect(await plots.nth(0).locator('.barlayer .point').count()).toBe(4);
     expect(await plots.nth(1).locator('.scatterlayer .point').count()).toBe(6);
@@ -93,10 +93,10 @@ describe('charts in an executed notebook and its HTML export', () => {
     await page.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : route.abort()));
     const path = join(jupyter.workDir, 'amd.html');
     writeFileSync(path, `<!DOCTYPE html><html><body>${loader}<div>${first}</div><div>${second}</div></body></html>`);
-    await page.goto(`file://${path}`);
-    await page.waitForFunction(() => document.querySelectorAll('.js-plotly-plot').length === 2, undefined, { timeout: 60_000 });
+    await page.goto(`file://${path}`, { waitUntil: 'domcontentloaded', timeout: 120_000 });
+    await page.waitForFunction(() => document.querySelectorAll('.js-plotly-plot').length === 2, undefined, { timeout: 120_000 });
     expect(await page.evaluate(() => (window as unknown as { amdModules: string[] }).amdModules)).toEqual(['plotly']);
     expect(await page.locator('.js-plotly-plot').nth(0).locator('.barlayer .point').count()).toBe(2);
     expect(await page.locator('.js-plotly-plot').nth(1).locator('.scatterlayer .point').count()).toBe(3);
-  }, 120_000);
+  }, 300_000);
 });

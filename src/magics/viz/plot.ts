@@ -1,17 +1,21 @@
 import { resolve } from 'node:path';
 import { DataKernelError } from '../../errors.js';
+// build-figure.ts holds only the kinds and pure JS; DuckDB and the renderers load inside run.
+import { AGGREGATES, CHART_KINDS, type ChartKind } from '../../viz/build-figure.js';
+import type { Aggregate } from '../../viz/frame.js';
 import { defineMagic } from '../magic.js';
 
-const KINDS = 'line, scatter, bar, histogram, box, heatmap, pie';
+const KINDS = CHART_KINDS.join(', ');
 
 export default defineMagic({
   name: 'plot',
   kind: 'line',
   summary: 'Chart a table, query result, DataFrame or variable (aggregated in DuckDB)',
   description: [
-    `KIND is one of ${KINDS}. The data is aggregated in DuckDB: a histogram of 10 million rows sends bins, a bar`,
-    'chart one value per group, and a scatter of more than --max-points rows a uniform sample (the title says so).',
-    'Without --data the last result `_` is charted. Examples:',
+    `KIND is one of ${KINDS}.`,
+    'The data is aggregated in DuckDB: a histogram of 10 million rows sends bins, a bar chart one value per',
+    'group, and a scatter of more than --max-points rows a uniform sample (the title says so).',
+    'Without --data the last result _ is charted. Examples:',
     '  %plot bar --data sales --x region --y amount --agg sum',
     '  %plot histogram --data flights.parquet --x delay --color carrier',
     '  %plot scatter --x horsepower --y mpg --facet origin --save cars.html',
@@ -34,7 +38,7 @@ export default defineMagic({
     },
   },
   async run({ args }, ctx) {
-    const { CHART_KINDS, AGGREGATES, chart } = await import('../../viz/index.js');
+    const { chart } = await import('../../viz/plot.js');
     const kind = args.positionals[0];
     if (!(CHART_KINDS as readonly string[]).includes(kind)) throw new DataKernelError(`Unknown chart kind '${kind}'`, `Valid kinds: ${CHART_KINDS.join(', ')}`);
     const o = args.options as Record<string, string | undefined>;
@@ -52,13 +56,13 @@ export default defineMagic({
     const { embeddedDuckDB } = await import('../../sql/duckdb.js');
     const relation = await resolveRelation(ctx.session, source, { has: (n) => ctx.hasVariable(n), get: (n) => ctx.getVariable(n) }, ctx.cwd());
     const { connection } = await embeddedDuckDB(ctx.session);
-    const result = chart(kind as (typeof CHART_KINDS)[number], { relation, connection }, {
+    const result = chart(kind as ChartKind, { relation, connection }, {
       x: o.x,
       y: o.y,
       color: o.color,
       facet: o.facet,
       z: o.z,
-      agg: o.agg as (typeof AGGREGATES)[number] | undefined,
+      agg: o.agg as Aggregate | undefined,
       bins: count('bins'),
       maxPoints: count('max-points'),
       height: count('height'),

@@ -39,7 +39,7 @@ export function starterContract(schema: TableSchema, rowCount?: number): string 
           ...(c.key === 'primary' ? { primaryKey: true, primaryKeyPosition: keys.indexOf(c) + 1 } : {}),
           ...(c.key === 'unique' ? { unique: true } : {}),
         })),
-        quality: [{ metric: 'rowCount', mustBeGreaterThan: 0, description: rowCount === undefined ? 'The table is not empty.' : `The table is not empty (it had ${rowCount} rows when this contract was written).` }],
+        quality: [{ metric: 'rowCount', mustBeGreaterThan: 0, description: rowCount === undefined ? 'The table is not empty.' : `The table is not empty (it had ${rowCount} row${rowCount === 1 ? '' : 's'} when this contract was written).` }],
       },
     ],
   };

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { format } from '../../../src/display/format.js';
 import type { SchemaDiff, SchemaDrift, SchemaHistory, SchemaView } from '../../../src/schema/index.js';
 import { embeddedDuckDB } from '../../../src/sql/duckdb.js';
+import { runSql } from '../../../src/sql/query.js';
 import { TestMagicContext } from '../../helpers/magic-context.js';
 
 const text = async (value: unknown) => (await format(value))['text/plain'] as string;
@@ -69,10 +70,14 @@ describe('%schema on the embedded DuckDB and files', () => {
     await expect(ctx.magic('schema', 'diff only_one')).rejects.toThrow(/takes two targets/);
   });
 
-  it('reads the schema of a variable holding records', async () => {
+  it('reads the schema of variables holding records or a query result', async () => {
     ctx.variables.set('schema_rows', [{ a: 1, b: 'x' }, { a: 2, b: 'y' }]);
     const view = (await ctx.magic('schema', 'schema_rows')) as SchemaView;
     expect(view.columns.map((c) => `${c.name} ${c.duckdbType}`)).toEqual(['a BIGINT', 'b VARCHAR']);
+    ctx.variables.set('schema_result', await runSql(ctx.session, 'SELECT 1::TINYINT AS t, DATE \'2024-01-01\' AS d'));
+    const result = (await ctx.magic('schema', 'schema_result')) as SchemaView;
+    expect(result).toMatchObject({ target: 'schema_result', kind: 'result' });
+    expect(result.columns.map((c) => `${c.name} ${c.duckdbType}`)).toEqual(['t TINYINT', 'd DATE']);
   });
 
   it('writes a starter contract that the table then passes', async () => {

@@ -50,7 +50,7 @@ describe('%sql and %%sql', () => {
   });
 
   it('turns SQL errors into DataKernelErrors with the position', async () => {
-    const error = await ctx.magic('sql', 'SELECT * FROM sqlm_missing').catch((e) => e);
+    const error = (await ctx.magic('sql', 'SELECT * FROM sqlm_missing').catch((e: unknown) => e)) as DataKernelError;
     expect(error).toBeInstanceOf(DataKernelError);
     expect(error.message).toMatch(/Table with name sqlm_missing does not exist[\s\S]*LINE 1: SELECT \* FROM sqlm_missing\n {22}\^/);
     await expect(ctx.magic('sql', '', '   ')).rejects.toThrow(/no query/);

@@ -1,0 +1,212 @@
+/*
+ * The example notebooks in notebooks/ are tests: their cells throw on a wrong answer. This suite runs them the
+ * ways CI and users do (`datakernel run`, `jupyter nbconvert --execute` with our kernelspec), on the machine's
+ * Postgres, and checks the executed notebooks. Each run works in a copy of notebooks/ under test/.tmp (so the
+ * project state in .datakernel/ and the Parquet in out/ are its own) and in a Postgres database of its own.
+ */
+import { execFile } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Notebook, NotebookCell } from '../../src/runner/index.js';
+import { installTestKernel, runJupyter, type TestJupyter } from '../helpers/jupyter.js';
+import { code, notebookOf, validateNotebook } from '../runner/notebooks.js';
+
+const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const cli = join(repoRoot, 'bin', 'datakernel.js');
+const ADMIN_URI = 'postgres://postgres@127.0.0.1:5432/test';
+const PLOTLY = 'application/vnd.plotly.v1+json';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function datakernel(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Run> {
+  return new Promise((done) =>
+    execFile(process.execPath, [cli, ...args], { env, timeout: 240_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
+      done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+    ),
+  );
+}
+
+/** A copy of notebooks/ (the example notebooks and their contracts) in a fresh folder inside the repository, so packages resolve. */
+function copyOfNotebooks(): string {
+  mkdirSync(join(repoRoot, 'test', '.tmp'), { recursive: true });
+  const dir = mkdtempSync(join(repoRoot, 'test', '.tmp', 'notebooks-'));
+  cpSync(join(repoRoot, 'notebooks'), dir, { recursive: true, filter: (path) => !/[/\\](out|\.datakernel)$/.test(path) });
+  return dir;
+}
+
+/** A Postgres database of the run's own (dropped in afterAll), so runs never share the notebook's tables. */
+async function createDatabase(name: string): Promise<string> {
+  const client = new pg.Client(ADMIN_URI);
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
+  } finally {
+    await client.end();
+  }
+  return `postgres://postgres@127.0.0.1:5432/${name}`;
+}
+
+async function dropDatabase(name: string): Promise<void> {
+  const client = new pg.Client(ADMIN_URI);
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`).finally(() => client.end());
+}
+
+const sourceOf = (cell: NotebookCell) => (Array.isArray(cell.source) ? cell.source.join('') : cell.source);
+const codeCells = (notebook: Notebook) => notebook.cells.filter((c) => c.cell_type === 'code');
+const cellStarting = (cells: NotebookCell[], start: string) => {
+  const cell = cells.find((c) => sourceOf(c).startsWith(start));
+  if (!cell) throw new Error(`no cell starts with ${start}`);
+  return cell;
+};
+const textOf = (cell: NotebookCell) =>
+  (cell.outputs ?? [])
+    .map((o) => {
+      if (o.output_type === 'stream') return o.text;
+      if (o.output_type === 'error') return `${o.ename}: ${o.evalue}`;
+      const plain = o.data['text/plain'];
+      return Array.isArray(plain) ? plain.join('') : String(plain ?? '');
+    })
+    .join('\n');
+const mimeTypes = (cell: NotebookCell) => (cell.outputs ?? []).flatMap((o) => (o.output_type === 'display_data' || o.output_type === 'execute_result' ? Object.keys(o.data) : []));
+
+/** Reads an executed notebook, checks it is valid nbformat, error-free and that every code cell ran, in order. */
+function executed(path: string): NotebookCell[] {
+  validateNotebook(path);
+  const cells = codeCells(JSON.parse(readFileSync(path, 'utf8')) as Notebook);
+  expect(cells.filter((c) => c.outputs?.some((o) => o.output_type === 'error')).map(sourceOf)).toEqual([]);
+  const counts = cells.map((c) => c.execution_count);
+  expect(counts.every((n) => typeof n === 'number')).toBe(true);
+  expect(counts).toEqual([...(counts as number[])].sort((a, b) => a - b));
+  return cells;
+}
+
+/** What the ingest notebook must show, whichever way it ran. */
+function checkIngestNotebook(cells: NotebookCell[]): void {
+  expect(textOf(cellStarting(cells, 'second = %ingest'))).toMatch(/rows written\s+│ 300\b/);
+  expect(textOf(cellStarting(cells, 'drift = %schema drift'))).toMatch(/3 changes \(0 breaking\)/);
+  expect(textOf(cellStarting(cells, 'diff = %schema diff'))).toMatch(/removed\s+│ channel .*BREAKING/);
+  expect(textOf(cellStarting(cells, 'report = %schema check'))).toMatch(/19 passed, 1 failed[\s\S]*range\s+│ amount\s+│ FAIL/);
+  expect(mimeTypes(cellStarting(cells, '%%sql -o revenue'))).toContain('text/html');
+  expect(mimeTypes(cellStarting(cells, '%plot bar'))).toContain(PLOTLY);
+}
+
+describe('example notebooks', () => {
+  const databases: string[] = [];
+  const dirs: string[] = [];
+  const database = async () => {
+    const name = `notebooks_${process.pid}_${databases.length}`;
+    databases.push(name);
+    return createDatabase(name);
+  };
+  const workDir = () => {
+    const dir = copyOfNotebooks();
+    dirs.push(dir);
+    return dir;
+  };
+  let jupyter: TestJupyter | undefined;
+
+  afterAll(async () => {
+    for (const name of databases) await dropDatabase(name);
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    jupyter?.cleanup();
+  });
+
+  it('ingest-and-schema runs with `datakernel run`: Postgres to checked Parquet, drift and a contract', async () => {
+    const dir = workDir();
+    const uri = await database();
+    const out = join(dir, 'out', 'ingest-and-schema.ipynb');
+    const run = await datakernel(['run', join(dir, 'ingest-and-schema.ipynb'), out, '--cwd', dir, '-p', 'pgUri', uri]);
+    expect(run.code, run.stderr).toBe(0);
+    const cells = executed(out);
+    expect(sourceOf(cells[1])).toContain(`const pgUri = "${uri}"`);
+    expect(cells[1].metadata.tags).toContain('injected-parameters');
+    checkIngestNotebook(cells);
+    expect(existsSync(join(dir, 'out', 'orders'))).toBe(true);
+  }, 240_000);
+
+  it('model-loop runs with `datakernel run`: trains, tracks, serves over both protocols, finds drift', async () => {
+    const dir = workDir();
+    const out = join(dir, 'out', 'model-loop.ipynb');
+    const junit = join(dir, 'out', 'model-loop.xml');
+    const run = await datakernel(['run', join(dir, 'model-loop.ipynb'), out, '--cwd', dir, '-p', 'minAccuracy', '0.95', '--junit', junit]);
+    expect(run.code, run.stderr).toBe(0);
+    const cells = executed(out);
+    expect(sourceOf(cells[1])).toContain('const minAccuracy = 0.95');
+    expect(textOf(cellStarting(cells, 'softmax = %train'))).toMatch(/accuracy\s+│ (0\.9[5-9]\d|1\.000)/);
+    expect(mimeTypes(cellStarting(cells, '%plot scatter'))).toContain(PLOTLY);
+    expect(textOf(cellStarting(cells, 'runs = %runs'))).toMatch(/2 runs of penguins/);
+    expect(textOf(cellStarting(cells, '%models'))).toMatch(/penguins │ 2\s+│ multiclass │ mlp/);
+    expect(textOf(cellStarting(cells, 'const gentoo'))).toMatch(/Gentoo/);
+    expect(textOf(cellStarting(cells, '%drift features out/'))).toMatch(/Dataset drift/i);
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml.match(/<testcase /g)).toHaveLength(cells.length);
+    expect(xml).not.toMatch(/<failure/);
+  }, 240_000);
+
+  it('ingest-and-schema runs under `jupyter nbconvert --execute` with the datakernel kernelspec', async () => {
+    jupyter = installTestKernel();
+    const dir = workDir();
+    jupyter.env.DATAKERNEL_PG_URI = await database();
+    const result = await runJupyter(
+      ['nbconvert', '--to', 'notebook', '--execute', '--ExecutePreprocessor.timeout=300', '--output-dir', join(dir, 'out'), join(dir, 'ingest-and-schema.ipynb')],
+      jupyter,
+      { cwd: dir, timeoutMs: 240_000 },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    checkIngestNotebook(executed(join(dir, 'out', 'ingest-and-schema.ipynb')));
+  }, 240_000);
+});
+
+describe('secrets across the loop', () => {
+  let jupyter: TestJupyter;
+  let dir: string;
+  beforeAll(() => {
+    jupyter = installTestKernel({ name: 'datakernel-secrets' });
+    dir = join(jupyter.root, 'project');
+    mkdirSync(dir);
+  });
+  afterAll(() => jupyter.cleanup());
+
+  it('a password from the environment appears in no output, history line or log', async () => {
+    const secret = `pw${Math.random().toString(36).slice(2)}Secret`;
+    const env = { ...jupyter.env, DK_SECRET_PW: secret };
+    const notebook = join(dir, 'secrets.ipynb');
+    const out = join(dir, 'secrets.out.ipynb');
+    writeFileSync(
+      notebook,
+      JSON.stringify(
+        notebookOf(
+          code('connect', '%connect vault postgres://postgres:${DK_SECRET_PW}@127.0.0.1:5432/test'),
+          code('list', '%connect'),
+          code('query', '%%sql --on vault\nSELECT current_user AS who, 41 + 1 AS answer'),
+          code('copy', '%%sql\nSELECT count(*) AS n FROM (SELECT 1)'),
+          // A failing connection: its error message must not carry the password either.
+          code('refused', 'try {\n  %connect broken postgres://postgres:${DK_SECRET_PW}@127.0.0.1:1/test\n} catch (error) {\n  console.log(String(error));\n}'),
+          code('who', '%who'),
+        ),
+      ),
+    );
+    const run = await datakernel(['run', notebook, out, '--kernel', jupyter.kernelName, '--cwd', dir, '--log-output'], env);
+    expect(run.code, run.stderr).toBe(0);
+    const cells = executed(out);
+    expect(textOf(cells[0])).toMatch(/Connected vault: postgres:\/\/postgres(:\*+)?@127\.0\.0\.1:5432\/test/);
+    expect(textOf(cells[1])).toMatch(/vault\s+│ postgres/);
+    expect(textOf(cells[2])).toMatch(/postgres\s+│ 42/);
+    expect(textOf(cells[4])).toMatch(/127\.0\.0\.1:1/);
+    const history = readFileSync(env.DATAKERNEL_HISTORY_FILE!, 'utf8');
+    expect(history).toContain('%connect vault');
+    const everything = { notebook: readFileSync(out, 'utf8'), history, stdout: run.stdout, stderr: run.stderr };
+    for (const [where, text] of Object.entries(everything)) {
+      expect(text.includes(secret), `password found in ${where}`).toBe(false);
+    }
+  }, 240_000);
+});
