@@ -13,16 +13,32 @@ interface Samples {
   roundTrip: number[];
   /** kernel_info round-trips: the protocol path alone (sockets, threads, framing, signing), no language work. */
   kernelInfoTrip: number[];
+  /** Kernel CPU seconds per execute (its threads and child processes included): what a loaded machine cannot skew. */
+  cpuPerExecute: number;
 }
 
 const jupyter = installTestKernel();
 try {
   const samples = await runPython<Record<'datakernel' | 'python3', Samples>>(
     `
-    import time, zmq
+    import os, time, zmq
     from jupyter_client.manager import KernelManager
     from jupyter_client.session import Session
     from jupyter_driver import emit
+
+    def tree_cpu(pid):
+        """CPU seconds used so far by a process, its threads and its child processes (esbuild's service)."""
+        total, stack = 0, [pid]
+        while stack:
+            p = stack.pop()
+            try:
+                fields = open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])
+                for task in os.listdir(f"/proc/{p}/task"):
+                    stack += [int(c) for c in open(f"/proc/{p}/task/{task}/children").read().split()]
+            except FileNotFoundError:
+                pass
+        return total / os.sysconf("SC_CLK_TCK")
 
     def measure(name):
         startup = []
@@ -72,12 +88,14 @@ try {
             return trips
 
         execute = {"code": "1 + 1", "silent": False, "store_history": False, "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}
+        cpu_before = tree_cpu(km.provisioner.process.pid)
         trips = round_trips("execute_request", execute)
+        cpu = (tree_cpu(km.provisioner.process.pid) - cpu_before) / len(trips)
         info_trips = round_trips("kernel_info_request", {})
         shell.close(0)
         iopub.close(0)
         km.shutdown_kernel(now=True)
-        return {"startup": startup, "roundTrip": trips, "kernelInfoTrip": info_trips}
+        return {"startup": startup, "roundTrip": trips, "kernelInfoTrip": info_trips, "cpuPerExecute": cpu}
 
     emit({"datakernel": measure("datakernel"), "python3": measure("python3")})
     `,
@@ -95,6 +113,7 @@ try {
   line('kernel startup median (launch -> kernel_info_reply)', median(datakernel.startup), median(python3.startup), 's');
   line('kernel execute round-trip median (1 + 1)', median(datakernel.roundTrip) * 1000, median(python3.roundTrip) * 1000, 'ms');
   line('kernel execute round-trip p99 (1 + 1)', p99(datakernel.roundTrip) * 1000, p99(python3.roundTrip) * 1000, 'ms');
+  line('kernel CPU per execute (1 + 1)', datakernel.cpuPerExecute * 1000, python3.cpuPerExecute * 1000, 'ms');
   line('kernel kernel_info round-trip median (protocol only)', median(datakernel.kernelInfoTrip) * 1000, median(python3.kernelInfoTrip) * 1000, 'ms');
 } finally {
   jupyter.cleanup();

@@ -78,6 +78,7 @@ export function buildCli(): Command {
     .option('--batch-wait-ms <ms>', 'how long a request waits for others to batch with', '0')
     .option('--max-body-bytes <n>', 'larger request bodies get 413', String(8 * 1024 * 1024))
     .option('--log-inputs <file>', 'append every request row to this JSONL file (for %drift)')
+    .option('--poll-seconds <s>', 'check the model folder for new versions every S seconds (0: only at start)', '0')
     .action(async (options: import('../src/serve/serve-command.js').ServeCommandOptions) => {
       const { serveCommand } = await import('../src/serve/serve-command.js');
       process.exitCode = await serveCommand(options);

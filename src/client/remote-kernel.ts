@@ -263,12 +263,6 @@ export class RemoteKernel implements Interpreter {
     this.client.close();
   }
 
-  /** Disconnects and leaves the kernel running for its other clients (leaving `jupyter console --existing`). */
-  detach(): void {
-    clearInterval(this.heartbeatTimer);
-    this.client.close();
-  }
-
   /** Asks the kernel to shut down; a kernel process this client started is killed if it does not exit. */
   async shutdown(): Promise<void> {
     clearInterval(this.heartbeatTimer);

@@ -145,6 +145,11 @@ export class Frame {
     return this.sql;
   }
 
+  /** The values bound to the frame's $name parameters. */
+  sqlParams(): Record<string, unknown> {
+    return { ...this.params };
+  }
+
   private run(sql: string): Promise<QueryResult> {
     return runSql(this.session, sql, this.params as SqlParams);
   }

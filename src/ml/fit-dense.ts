@@ -39,10 +39,11 @@ function outputPass(task: FitOptions['task'], input: Float32Array, rows: number,
   let loss = 0;
   for (let i = 0; i < rows; i++) {
     const row = i * units;
-    for (let k = 0; k < units; k++) {
-      let z = b[k];
-      for (let j = 0; j < width; j++) z += input[i * width + j] * w[j * units + k];
-      delta[row + k] = z;
+    for (let k = 0; k < units; k++) delta[row + k] = b[k];
+    for (let j = 0; j < width; j++) {
+      const a = input[i * width + j];
+      if (a === 0) continue;
+      for (let k = 0; k < units; k++) delta[row + k] += a * w[j * units + k];
     }
     if (task === 'multiclass') {
       let max = -Infinity;
@@ -68,14 +69,20 @@ function outputPass(task: FitOptions['task'], input: Float32Array, rows: number,
   const db = new Float32Array(units);
   const dInput = relu ? new Float32Array(rows * width) : undefined;
   for (let i = 0; i < rows; i++) {
-    for (let k = 0; k < units; k++) {
-      const g = delta[i * units + k];
-      db[k] += g;
-      for (let j = 0; j < width; j++) {
-        const a = input[i * width + j];
-        dW[j * units + k] += a * g;
-        if (dInput && a > 0) dInput[i * width + j] += g * w[j * units + k];
+    const row = i * units;
+    for (let k = 0; k < units; k++) db[k] += delta[row + k];
+    for (let j = 0; j < width; j++) {
+      const a = input[i * width + j];
+      // Below a relu, a zero input passes no gradient either way.
+      if (a === 0) continue;
+      const wRow = j * units;
+      let back = 0;
+      for (let k = 0; k < units; k++) {
+        const g = delta[row + k];
+        dW[wRow + k] += a * g;
+        back += g * w[wRow + k];
       }
+      if (dInput && a > 0) dInput[i * width + j] = back;
     }
   }
   return { loss, dW, db, dInput };

@@ -29,8 +29,11 @@ export interface TrainOptions {
   target: string;
   /** Feature columns. @default every column but the target */
   features?: string[];
-  /** A built-in kind, or your own tfjs layers model (input width = prepared features; it is compiled with Adam). @default "mlp" */
-  model?: ModelKind | LayersModel;
+  /**
+   * A built-in kind, or your own tfjs layers model, or a function building one from the prepared feature width
+   * and the output units (your model is compiled with Adam and the task's loss). @default "mlp"
+   */
+  model?: ModelKind | LayersModel | ((inputs: number, units: number) => LayersModel);
   /** Overrides the task inferred from the target. */
   task?: Task;
   /** @default 30 */
@@ -138,7 +141,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const validationY = encodeTarget(target, targetColumn, validationRows);
 
   const tf = await tensorflow();
-  const custom = typeof options.model === 'object' ? options.model : undefined;
+  const custom = typeof options.model === 'function' ? options.model(d, units) : typeof options.model === 'object' ? options.model : undefined;
   const kind = custom ? 'custom' : checkKind(options.model as string | undefined, target.task);
   // Multiclass logistic regression is a softmax layer.
   const model = custom ?? buildModel(tf, kind === 'logistic' && target.task === 'multiclass' ? 'softmax' : (kind as ModelKind), target.task, d, units, seed, hidden);

@@ -131,7 +131,9 @@ export async function resolveTarget(session: Session, source: TargetSource, opti
     const value = variables.get(name);
     if (isResult(value)) return resultTarget(session, name, value);
     if (isTableLike(value)) {
-      const relation = () => registerValue(session, name, value);
+      // Registered once per target: a command reads both the schema and the rows.
+      let registered: Promise<string> | undefined;
+      const relation = () => (registered ??= registerValue(session, name, value));
       return relationTarget(session, name, 'variable', relation, async () => describeRelation((await embeddedDuckDB(session)).connection, await relation()));
     }
   }

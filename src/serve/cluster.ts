@@ -2,13 +2,15 @@ import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { InferenceServer, type InferenceServerOptions } from './inference-server.js';
 import { mergeSnapshots, type MetricsSnapshot } from './metrics.js';
-import { findVersionDirs, loadModelDir } from './model-dir.js';
+import { findVersionDirs, loadModelDir, pollModelDir } from './model-dir.js';
 
 /** `datakernel serve`: a model folder served by worker processes sharing one port. */
 export interface ServeDirOptions extends InferenceServerOptions {
   modelDir: string;
   /** Worker processes; 1 serves from this process. @default one per core */
   workers?: number;
+  /** Seconds between checks for new model versions under modelDir; 0 loads only at start. @default 0 */
+  pollSeconds?: number;
   /** Where status lines go. @default stdout */
   log?: (line: string) => void;
 }
@@ -23,25 +25,37 @@ type Message =
 // A worker that does not answer a metrics round in time (busy or dying) is left out of that scrape.
 const SNAPSHOT_TIMEOUT_MS = 2000;
 
+const logTo = (options: ServeDirOptions) => options.log ?? ((line: string) => console.log(line));
+
 async function startServer(options: ServeDirOptions, collectMetrics?: InferenceServerOptions['collectMetrics']) {
   const models = await loadModelDir(options.modelDir);
   const server = new InferenceServer({ ...options, collectMetrics });
   for (const model of models) server.repository.add(model);
   await server.listen();
-  return { server, models: models.map((m) => `${m.name}@${m.version}`) };
+  const stopPolling = options.pollSeconds
+    ? pollModelDir(options.modelDir, models.map((m) => m.dir), options.pollSeconds, (model) => {
+        server.repository.add(model);
+        logTo(options)(`datakernel serve: now serving ${model.name}@${model.version} (process ${process.pid})`);
+      })
+    : () => {};
+  const close = async () => {
+    stopPolling();
+    await server.close();
+  };
+  return { server, close, models: models.map((m) => `${m.name}@${m.version}`) };
 }
 
 /** Runs the production server until SIGINT/SIGTERM: one process, or a primary forking `workers` workers. */
 export async function serveModelDir(options: ServeDirOptions): Promise<void> {
-  const log = options.log ?? ((line: string) => console.log(line));
+  const log = logTo(options);
   const workers = options.workers ?? availableParallelism();
   if (cluster.isWorker) return runWorker(options);
   findVersionDirs(options.modelDir);
   if (workers <= 1) {
-    const { server, models } = await startServer(options);
+    const { server, models, close } = await startServer(options);
     log(`datakernel serve: ${models.join(', ')} at ${server.url} (1 process)`);
     await untilSignal();
-    await server.close();
+    await close();
     return;
   }
   return runPrimary(workers, log);
@@ -130,6 +144,6 @@ async function runWorker(options: ServeDirOptions): Promise<void> {
   server = started.server;
   process.send!({ dk: 'ready', models: started.models, url: server.url } satisfies Message);
   await untilSignal();
-  await server.close();
+  await started.close();
   process.exit(0);
 }

@@ -34,3 +34,30 @@ export async function loadModelDir(dir: string): Promise<LoadedModel[]> {
   for (const versionDir of findVersionDirs(dir)) models.push(await loadModel(versionDir));
   return models;
 }
+
+/**
+ * Loads version folders that appear under `dir` after start (a new %train version), checking every
+ * `seconds` like TF Serving's file system polling; returns a function that stops polling.
+ */
+export function pollModelDir(dir: string, loaded: Iterable<string>, seconds: number, onModel: (model: LoadedModel) => void): () => void {
+  const seen = new Set(loaded);
+  let busy = false;
+  const timer = setInterval(async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      const { loadModel } = await import('../ml/model-store.js');
+      for (const versionDir of findVersionDirs(dir)) {
+        if (seen.has(versionDir)) continue;
+        onModel(await loadModel(versionDir));
+        seen.add(versionDir);
+      }
+    } catch {
+      // A folder removed or unreadable right now is tried again on the next poll.
+    } finally {
+      busy = false;
+    }
+  }, seconds * 1000);
+  timer.unref();
+  return () => clearInterval(timer);
+}

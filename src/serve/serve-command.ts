@@ -12,6 +12,7 @@ export interface ServeCommandOptions {
   batchWaitMs: string;
   maxBodyBytes: string;
   logInputs?: string;
+  pollSeconds: string;
 }
 
 function wholeNumber(value: string | undefined, flag: string, min: number): number | undefined {
@@ -33,6 +34,7 @@ export async function serveCommand(options: ServeCommandOptions): Promise<number
       maxWaitMs: wholeNumber(options.batchWaitMs, '--batch-wait-ms', 0),
       maxBodyBytes: wholeNumber(options.maxBodyBytes, '--max-body-bytes', 1),
       logInputs: options.logInputs ? resolve(options.logInputs) : undefined,
+      pollSeconds: wholeNumber(options.pollSeconds, '--poll-seconds', 0),
     });
     return 0;
   } catch (error) {

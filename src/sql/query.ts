@@ -7,6 +7,7 @@ import { embeddedDuckDB } from './duckdb.js';
 import { quoteQualified, tempName } from './identifiers.js';
 import { registerVariables, type VariableScope } from './register-value.js';
 import { QueryResult } from './result.js';
+import { paramValue } from './param-value.js';
 import { splitStatements, tableReferences } from './sql-text.js';
 import { sqlError } from './sql-error.js';
 
@@ -16,16 +17,6 @@ export type SqlParams = Record<string, unknown> | readonly unknown[];
 export interface RunSqlOptions {
   /** Kernel variables: `$name` falls back to them, and table-like ones are queryable by name. */
   variables?: VariableScope;
-}
-
-/** A JS value as a DuckDB parameter value; anything else is refused, never turned into SQL text. */
-async function paramValue(name: string, value: unknown): Promise<DuckDBValue> {
-  const duckdb = await import('@duckdb/node-api');
-  if (value === null || value === undefined) return null;
-  if (['number', 'string', 'boolean', 'bigint'].includes(typeof value)) return value as DuckDBValue;
-  if (value instanceof Date) return duckdb.jsToDuckDBValue(value, duckdb.TIMESTAMP);
-  if (Array.isArray(value)) return duckdb.listValue(await Promise.all(value.map((v) => paramValue(name, v))));
-  throw new DataKernelError(`$${name} is a ${value?.constructor?.name ?? typeof value}, which SQL cannot take as a value`, 'Bind numbers, strings, booleans, bigints, Dates, or arrays of them.');
 }
 
 async function bindParams(prepared: DuckDBPreparedStatement, params: SqlParams | undefined, variables: VariableScope | undefined): Promise<void> {

@@ -2,6 +2,7 @@ import type { Session } from '../session/session.js';
 import { tempTable, writeColumns, type ColumnData } from './column-writer.js';
 import { embeddedDuckDB } from './duckdb.js';
 import { quoteIdent } from './identifiers.js';
+import { paramValue } from './param-value.js';
 import { QueryResult } from './result.js';
 
 /** Where SQL finds kernel variables by name (a MagicContext fits: `{ has: ctx.hasVariable, get: ctx.getVariable }`). */
@@ -10,9 +11,10 @@ export interface VariableScope {
   get(name: string): unknown;
 }
 
-/** A value that is already SQL over the embedded DuckDB (the DuckDB-backed frame). */
+/** A value that is already SQL over the embedded DuckDB (the DuckDB-backed frame), with its bound parameters. */
 export interface SqlBacked {
   toSQL(): string;
+  sqlParams?(): Record<string, unknown>;
 }
 
 type Any = Record<string, any>;
@@ -115,11 +117,20 @@ export async function registerValue(session: Session, name: string, value: unkno
   const { connection } = await embeddedDuckDB(session);
   const relation = quoteIdent(name);
   const known = registered(session);
-  if (known.get(name) === value && !Array.isArray(value)) return relation;
+  // Results and frames never change, so one registration lasts; arrays and danfo frames can change in place.
+  if (known.get(name) === value && (value instanceof QueryResult || isSqlBacked(value))) return relation;
   await connection.run(`DROP VIEW IF EXISTS temp.main.${relation}`);
   await connection.run(`DROP TABLE IF EXISTS temp.main.${relation}`);
   if (value instanceof QueryResult) await connection.run(`CREATE TEMP VIEW ${relation} AS SELECT * FROM ${value.relation}`);
-  else if (isSqlBacked(value)) await connection.run(`CREATE TEMP VIEW ${relation} AS ${value.toSQL()}`);
+  else if (isSqlBacked(value)) {
+    const params = value.sqlParams?.() ?? {};
+    // A view cannot hold bound parameters, so a parameterised frame is registered as a snapshot table.
+    if (Object.keys(params).length === 0) await connection.run(`CREATE TEMP VIEW ${relation} AS ${value.toSQL()}`);
+    else {
+      const bound = Object.fromEntries(await Promise.all(Object.entries(params).map(async ([k, v]) => [k, await paramValue(k, v)] as const)));
+      await connection.run(`CREATE TEMP TABLE ${relation} AS ${value.toSQL()}`, bound);
+    }
+  }
   else if (isArrowTable(value)) await writeColumns(connection, tempTable(name), arrowColumns(value));
   else if (isDanfo(value)) await writeColumns(connection, tempTable(name), danfoColumns(value));
   else if (Array.isArray(value)) await writeColumns(connection, tempTable(name), recordColumns(value as Record<string, unknown>[]));

@@ -76,11 +76,6 @@ export function splitStatements(sql: string): string[] {
   return parts;
 }
 
-/** Names of `$name` parameters in SQL text (not inside strings or comments), in order of first use. */
-export function parameterNames(sql: string): string[] {
-  return [...new Set(tokens(sql).filter((t) => t.kind === 'param').map((t) => t.text))];
-}
-
 const NOT_A_TABLE = new Set(['select', 'lateral', 'unnest', 'values', 'with', 'only']);
 const ENDS_FROM_LIST = new Set([
   'where', 'group', 'order', 'limit', 'having', 'qualify', 'window', 'union', 'except', 'intersect', 'offset', 'returning', 'set',

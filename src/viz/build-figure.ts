@@ -9,6 +9,12 @@ import { HEATMAP_SCALE, niceStep, PALETTE } from './scale.js';
 export const CHART_KINDS = ['line', 'scatter', 'bar', 'histogram', 'box', 'heatmap', 'pie'] as const;
 export type ChartKind = (typeof CHART_KINDS)[number];
 
+/** `kind` as a ChartKind; an unknown one is an error listing the valid kinds. */
+export function chartKind(kind: string): ChartKind {
+  if (!(CHART_KINDS as readonly string[]).includes(kind)) throw new DataKernelError(`Unknown chart kind '${kind}'`, `Valid kinds: ${CHART_KINDS.join(', ')}`);
+  return kind as ChartKind;
+}
+
 /** The aggregates bar, pie, heatmap and line accept. */
 export const AGGREGATES: readonly Aggregate[] = ['count', 'sum', 'mean', 'median', 'min', 'max'];
 
@@ -315,7 +321,7 @@ function title(text: string | undefined, notes: string[]): Layout['title'] {
 
 /** Builds the plotly figure of a chart kind from a Frame, running every aggregation in the frame. */
 export async function buildFigure(kind: ChartKind, frame: Frame, options: PlotOptions): Promise<Figure> {
-  if (!CHART_KINDS.includes(kind)) throw new DataKernelError(`Unknown chart kind '${kind}'`, `Valid kinds: ${CHART_KINDS.join(', ')}`);
+  chartKind(kind);
   if (options.agg !== undefined && !AGGREGATES.includes(options.agg)) throw new DataKernelError(`Unknown aggregate '${options.agg}'`, `Valid aggregates: ${AGGREGATES.join(', ')}`);
   const ctx: Context = { frame, columns: await frame.columns(), options, notes: [] };
   if (options.facet !== undefined) column(ctx, options.facet, 'facet');

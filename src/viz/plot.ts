@@ -1,5 +1,5 @@
 import { DataKernelError } from '../errors.js';
-import { buildFigure, CHART_KINDS, type ChartKind, type PlotOptions } from './build-figure.js';
+import { buildFigure, CHART_KINDS, chartKind, type ChartKind, type PlotOptions } from './build-figure.js';
 import { Chart } from './chart.js';
 import type { Figure } from './figure.js';
 import { toFrame, type PlotData } from './source.js';
@@ -9,7 +9,7 @@ export type ChartFunction = (data: PlotData, options?: PlotOptions) => Chart;
 
 /** A chart of `kind` from any PlotData; aggregation runs where the data lives (DuckDB for relations). */
 export function chart(kind: ChartKind, data: PlotData, options: PlotOptions = {}): Chart {
-  if (!CHART_KINDS.includes(kind)) throw new DataKernelError(`Unknown chart kind '${kind}'`, `Valid kinds: ${CHART_KINDS.join(', ')}`);
+  chartKind(kind);
   return new Chart(async () => buildFigure(kind, await toFrame(data), options));
 }
 

@@ -38,27 +38,34 @@ function recordsColumns(records: readonly Loose[]): Map<string, unknown[]> {
   return new Map([...names].map((name) => [name, records.map((r) => r[name])]));
 }
 
-/** The Frame that answers a chart's questions about `data`. */
-export async function toFrame(data: unknown): Promise<Frame> {
+/** The Frame that answers a chart's questions about `data`, or undefined when `data` is not chartable. */
+export async function frameOf(data: unknown): Promise<Frame | undefined> {
   const v = data as Loose;
-  if (v !== null && typeof v === 'object') {
-    if (isFrame(v)) return v;
-    if (isSqlRelation(v)) return new SqlFrame(v);
-    if (isSessionRelation(v)) return new SqlFrame({ relation: v.relation, connection: (await embeddedDuckDB(v.session)).connection });
-    if (Array.isArray(data) && data.every((r) => r !== null && typeof r === 'object' && !Array.isArray(r))) return new MemoryFrame(recordsColumns(data as Loose[]));
-    if (v.schema?.fields && typeof v.getChild === 'function') {
-      const fields: Array<{ name: string }> = v.schema.fields;
-      return new MemoryFrame(new Map(fields.map((f) => [f.name, Array.from(v.getChild(f.name)?.toArray() ?? [])])));
-    }
-    if (Array.isArray(v.columns) && Array.isArray(v.shape) && typeof v.column === 'function') {
-      const names: string[] = v.columns;
-      return new MemoryFrame(new Map(names.map((name) => [name, Array.from(v.column(name).values as ArrayLike<unknown>)])));
-    }
-    if (typeof v.toArrow === 'function') return toFrame(await v.toArrow());
-    if (isPlain(v) && Object.values(v).length > 0 && Object.values(v).every((c) => Array.isArray(c) || ArrayBuffer.isView(c))) {
-      return new MemoryFrame(new Map(Object.entries(v).map(([name, values]) => [name, Array.from(values as ArrayLike<unknown>)])));
-    }
+  if (v === null || typeof v !== 'object') return undefined;
+  if (isFrame(v)) return v;
+  if (isSqlRelation(v)) return new SqlFrame(v);
+  if (isSessionRelation(v)) return new SqlFrame({ relation: v.relation, connection: (await embeddedDuckDB(v.session)).connection });
+  if (Array.isArray(data)) return data.every((r) => r !== null && typeof r === 'object' && !Array.isArray(r)) ? new MemoryFrame(recordsColumns(data as Loose[])) : undefined;
+  if (v.schema?.fields && typeof v.getChild === 'function') {
+    const fields: Array<{ name: string }> = v.schema.fields;
+    return new MemoryFrame(new Map(fields.map((f) => [f.name, Array.from(v.getChild(f.name)?.toArray() ?? [])])));
   }
+  if (Array.isArray(v.columns) && Array.isArray(v.shape) && typeof v.column === 'function') {
+    const names: string[] = v.columns;
+    return new MemoryFrame(new Map(names.map((name) => [name, Array.from(v.column(name).values as ArrayLike<unknown>)])));
+  }
+  if (typeof v.toArrow === 'function') return frameOf(await v.toArrow());
+  if (isPlain(v) && Object.values(v).length > 0 && Object.values(v).every((c) => Array.isArray(c) || ArrayBuffer.isView(c))) {
+    return new MemoryFrame(new Map(Object.entries(v).map(([name, values]) => [name, Array.from(values as ArrayLike<unknown>)])));
+  }
+  return undefined;
+}
+
+/** The Frame of `data`; data that cannot be charted is an error naming what can. */
+export async function toFrame(data: unknown): Promise<Frame> {
+  const frame = await frameOf(data);
+  if (frame) return frame;
+  const v = data as Loose;
   throw new DataKernelError(
     `Cannot chart a ${v === null ? 'null' : Array.isArray(v) ? 'array of non-objects' : typeof v === 'object' ? (v.constructor?.name ?? 'object') : typeof v}`,
     'Pass an array of records, a map of column arrays ({x: [...], y: [...]}), an Arrow Table, a danfo DataFrame or a query result.',

@@ -73,6 +73,9 @@ describe('Frame', () => {
     expect(await evens.count()).toBe(5);
     const viaSql = await runSql(session, 'SELECT sum(i) AS s FROM evens', undefined, { variables: { has: (n) => n === 'evens', get: () => evens } });
     expect(await viaSql.toArray()).toEqual([{ s: 20n }]);
+    const bound = Frame.of(result).filter('i > $low', { low: 6 });
+    const viaSqlBound = await runSql(session, 'SELECT sum(i) AS s FROM bound', undefined, { variables: { has: (n) => n === 'bound', get: () => bound } });
+    expect(await viaSqlBound.toArray()).toEqual([{ s: 24n }]);
   });
 
   it('rejects unknown aggregations and clashing parameters', () => {

@@ -41,7 +41,7 @@ describe('%ingest from Postgres', () => {
     expect(second).toMatchObject({ rows: 500, cursor: { column: 'id', from: String(ROWS), to: String(ROWS + 500) } });
     expect(second.diff?.identical).toBe(true);
     expect(await count(`read_parquet('${join(dir, 'lake/big/*.parquet')}')`)).toBe(ROWS + 500);
-  });
+  }, 300_000);
 
   it('stops when the table narrows a column, and leaves the Parquet as it was', async () => {
     await pg.query('CREATE TABLE public.ingest_narrow AS SELECT id::integer AS id, at, amount, label FROM public.ingest_big WHERE id <= 10');
@@ -95,7 +95,7 @@ describe('%ingest from Postgres', () => {
     await ctx.magic('ingest', 'ingestpg --query "SELECT * FROM public.ingest_big WHERE id <= 10" --into lake/kill.parquet --allow-breaking');
     expect(readdirSync(join(dir, 'lake')).filter((f) => f.startsWith('.kill'))).toEqual([]);
     expect(existsSync(join(dir, 'lake/kill.parquet'))).toBe(true);
-  }, 180_000);
+  }, 300_000);
 });
 
 describe('%ingest from MariaDB', () => {

@@ -178,7 +178,7 @@ describe('secrets across the loop', () => {
 
   it('a password from the environment appears in no output, history line or log', async () => {
     const secret = `pw${Math.random().toString(36).slice(2)}Secret`;
-    const env = { ...jupyter.env, DK_SECRET_PW: secret };
+    const env: NodeJS.ProcessEnv = { ...jupyter.env, DK_SECRET_PW: secret };
     const notebook = join(dir, 'secrets.ipynb');
     const out = join(dir, 'secrets.out.ipynb');
     writeFileSync(

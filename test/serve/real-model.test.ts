@@ -114,7 +114,7 @@ describe('datakernel serve in a new process', () => {
   beforeAll(async () => {
     await run('npm', ['run', '--silent', 'build']);
     const port = await freePort();
-    child = spawn(process.execPath, ['bin/datakernel.js', 'serve', '--model-dir', join(ctx.session.stateDir, 'models'), '--port', String(port), '--workers', '2'], {
+    child = spawn(process.execPath, ['bin/datakernel.js', 'serve', '--model-dir', join(ctx.session.stateDir, 'models'), '--port', String(port), '--workers', '2', '--poll-seconds', '1'], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     url = await new Promise<string>((done, fail) => {
@@ -142,9 +142,22 @@ describe('datakernel serve in a new process', () => {
     expect(answers.map((a) => a.body.predictions[0])).toEqual(expected);
   });
 
-  it('reports the metrics of all workers together', async () => {
+  it('picks up a version trained after it started', async () => {
+    await train({ session: ctx.session, name: 'penguins', data: penguinsPath, target: 'Species', features, model: 'softmax', epochs: 5, seed: 8 });
+    const second = await (await loadModel(resolveModelDir(ctx.session, 'penguins@2'))).predictRows(sample);
+    // Every worker polls on its own: wait until several answers in a row (round-robin over both) know version 2.
+    for (let inARow = 0; inARow < 4; ) {
+      const status = await (await fetch(`${url}/v1/models/penguins`)).json();
+      inARow = status.model_version_status.length === 2 ? inARow + 1 : 0;
+      if (inARow === 0) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    const answer = await postJson(`${url}/v1/models/penguins/versions/2:predict`, { instances: sample });
+    expect(answer.body.predictions).toEqual(second);
+  }, 120_000);
+
+  it('reports the metrics of all workers together (one answer per predict above)', async () => {
     const metrics = await (await fetch(`${url}/metrics`)).text();
-    expect(metrics).toMatch(new RegExp(`datakernel_serve_requests_total\\{endpoint="v1_predict",status="200"\\} ${sample.length}\\n`));
+    expect(metrics).toMatch(new RegExp(`datakernel_serve_requests_total\\{endpoint="v1_predict",status="200"\\} ${sample.length + 1}\\n`));
     expect(metrics).toMatch(/datakernel_serve_batch_size_count\{model="penguins"\} \d+/);
   });
 });

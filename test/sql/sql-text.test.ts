@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nameParts, parameterNames, splitStatements, tableReferences } from '../../src/sql/sql-text.js';
+import { nameParts, splitStatements, tableReferences } from '../../src/sql/sql-text.js';
 
 describe('splitStatements', () => {
   it('splits at semicolons outside strings, identifiers, comments and dollar quotes', () => {
@@ -11,12 +11,6 @@ describe('splitStatements', () => {
   });
   it('drops statements that are only comments', () => {
     expect(splitStatements('-- nothing\n;select 2')).toEqual(['select 2']);
-  });
-});
-
-describe('parameterNames', () => {
-  it('finds $name outside strings and dollar-quoted text', () => {
-    expect(parameterNames("select $a, '$b', $c::int, $$ $d $$, $a, \"$e\"")).toEqual(['a', 'c']);
   });
 });
 

@@ -16,19 +16,20 @@ const figureOf = async (line: string) => (await (ctx.magic('plot', line) as Prom
 const failure = (line: string) => ctx.magic('plot', line).then(() => undefined, (e: unknown) => e as DataKernelError);
 
 describe('%plot', () => {
-  it('charts a variable, aggregating in DuckDB', async () => {
+  it('charts an array variable where it lives, in JS memory', async () => {
     const figure = await figureOf('bar --data penguins --x Species --y "Body Mass (g)" --agg mean --title Mass');
     expect(figure.data[0].x).toEqual(['Adelie', 'Chinstrap', 'Gentoo']);
     expect((figure.data[0].y as number[]).map(Math.round)).toEqual([3701, 3733, 5076]);
     expect(figure.layout?.title).toEqual({ text: 'Mass' });
   });
 
-  it('charts a DuckDB table, and the last result _ by default', async () => {
+  it('charts a DuckDB table, and the last result _ (a query result, read in DuckDB) by default', async () => {
     const { connection } = await embeddedDuckDB(ctx.session);
     await connection.run("CREATE OR REPLACE TABLE viz_magic AS SELECT * FROM (VALUES ('a', 1), ('b', 2), ('a', 5)) t(k, v)");
     expect((await figureOf('pie --data viz_magic --x k --y v')).data[0]).toMatchObject({ labels: ['a', 'b'], values: [6, 2] });
-    ctx.variables.set('_', [{ k: 'x', v: 1 }, { k: 'y', v: 2 }]);
-    expect((await figureOf('scatter --x k --y v')).data[0]).toMatchObject({ x: ['x', 'y'], y: [1, 2] });
+    const { runSql } = await import('../../src/sql/query.js');
+    ctx.variables.set('_', await runSql(ctx.session, 'SELECT k, sum(v) AS total FROM viz_magic GROUP BY k ORDER BY k'));
+    expect((await figureOf('scatter --x k --y total')).data[0]).toMatchObject({ x: ['a', 'b'], y: [6, 2] });
     ctx.variables.delete('_');
   });
 

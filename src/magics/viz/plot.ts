@@ -1,11 +1,20 @@
 import { resolve } from 'node:path';
 import { DataKernelError } from '../../errors.js';
 // build-figure.ts holds only the kinds and pure JS; DuckDB and the renderers load inside run.
-import { AGGREGATES, CHART_KINDS, type ChartKind } from '../../viz/build-figure.js';
+import { CHART_KINDS, chartKind } from '../../viz/build-figure.js';
 import type { Aggregate } from '../../viz/frame.js';
-import { defineMagic } from '../magic.js';
+import type { SqlRelation } from '../../viz/sql-frame.js';
+import { defineMagic, type MagicContext } from '../magic.js';
 
 const KINDS = CHART_KINDS.join(', ');
+
+/** A table, view, connection table or file as a relation in the session's DuckDB. */
+async function relationIn(ctx: MagicContext, source: string): Promise<SqlRelation> {
+  const { resolveRelation } = await import('../../sql/relation.js');
+  const { embeddedDuckDB } = await import('../../sql/duckdb.js');
+  const relation = await resolveRelation(ctx.session, source, { has: (n) => ctx.hasVariable(n), get: (n) => ctx.getVariable(n) }, ctx.cwd());
+  return { relation, connection: (await embeddedDuckDB(ctx.session)).connection };
+}
 
 export default defineMagic({
   name: 'plot',
@@ -39,10 +48,8 @@ export default defineMagic({
   },
   async run({ args }, ctx) {
     const { chart } = await import('../../viz/plot.js');
-    const kind = args.positionals[0];
-    if (!(CHART_KINDS as readonly string[]).includes(kind)) throw new DataKernelError(`Unknown chart kind '${kind}'`, `Valid kinds: ${CHART_KINDS.join(', ')}`);
+    const kind = chartKind(args.positionals[0]);
     const o = args.options as Record<string, string | undefined>;
-    if (o.agg !== undefined && !(AGGREGATES as readonly string[]).includes(o.agg)) throw new DataKernelError(`Unknown aggregate '${o.agg}'`, `Valid aggregates: ${AGGREGATES.join(', ')}`);
     const count = (name: string) => {
       const text = o[name];
       if (text === undefined) return undefined;
@@ -52,11 +59,11 @@ export default defineMagic({
     };
     const source = o.data ?? '_';
     if (o.data === undefined && !ctx.hasVariable('_')) throw new DataKernelError('No data to plot: there is no last result _', `Name the data: %plot ${kind} --data SOURCE --x COL (a variable, a DuckDB table or a file path).`);
-    const { resolveRelation } = await import('../../sql/relation.js');
-    const { embeddedDuckDB } = await import('../../sql/duckdb.js');
-    const relation = await resolveRelation(ctx.session, source, { has: (n) => ctx.hasVariable(n), get: (n) => ctx.getVariable(n) }, ctx.cwd());
-    const { connection } = await embeddedDuckDB(ctx.session);
-    const result = chart(kind as ChartKind, { relation, connection }, {
+    const { frameOf } = await import('../../viz/source.js');
+    // A variable is charted where its data lives (JS memory, or DuckDB for a query result), never copied.
+    const variable = ctx.hasVariable(source) ? await frameOf(ctx.getVariable(source)) : undefined;
+    const data = variable ?? (await relationIn(ctx, source));
+    const result = chart(kind, data, {
       x: o.x,
       y: o.y,
       color: o.color,

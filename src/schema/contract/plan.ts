@@ -4,6 +4,7 @@ import { thresholdText, type CheckMeasure, type PlannedCheck, type Threshold } f
 import type { DataTest } from './data-tests.js';
 import type { ContractFile, OdcsProperty, OdcsQuality } from './model.js';
 import { OPERATORS } from './spec.js';
+import { acceptedCheck, duplicates, nullCount, rangeCheck, regexCheck, type CheckBody } from './row-checks.js';
 import { column, SqlBuilder, type BoundSql } from './sql-builder.js';
 
 type Path = Array<string | number>;
@@ -37,18 +38,6 @@ export function logicalTypeOf(duckdbType: string): string {
 // ODCS 3.0 had no timestamp/time logical types: `date` covered them; `number` covers integers.
 const logicalFits = (declared: string, actual: string) =>
   declared === actual || (declared === 'number' && actual === 'integer') || (declared === 'date' && (actual === 'timestamp' || actual === 'time'));
-
-const nullCount = (name: string): BoundSql => ({ text: `${column(name)} IS NULL`, params: [] });
-
-function duplicates(relation: string, names: string[]): { where: BoundSql; metric: BoundSql } {
-  const list = names.map(column).join(', ');
-  const tuple = names.length === 1 ? list : `(${list})`;
-  const notNull = names.map((n) => `${column(n)} IS NOT NULL`).join(' AND ');
-  return {
-    where: { text: `${tuple} IN (SELECT ${list} FROM ${relation} WHERE ${notNull} GROUP BY ALL HAVING count(*) > 1)`, params: [] },
-    metric: { text: `SELECT count(*) - count(DISTINCT ${names.length === 1 ? list : `(${list})`}) FROM ${relation} WHERE ${notNull}`, params: [] },
-  };
-}
 
 function thresholdsOf(rule: OdcsQuality): Threshold[] {
   return OPERATORS.filter((op) => rule[op] !== undefined).map((op) => ({ op, value: rule[op] }));
@@ -103,32 +92,6 @@ function propertyChecks(scope: Scope, property: OdcsProperty, path: Path): Colum
   if (options.pattern !== undefined) add(scope, { ...regexCheck(actual, options.pattern), origin: 'schema' }, [...path, 'logicalTypeOptions', 'pattern']);
   if (property.enum) add(scope, { ...acceptedCheck(actual, property.enum), origin: 'schema' }, [...path, 'enum']);
   return actual;
-}
-
-type CheckBody = Omit<PlannedCheck, 'line' | 'origin'>;
-
-function rangeCheck(actual: ColumnSchema, min: unknown, max: unknown, strictMin: boolean, strictMax: boolean): CheckBody {
-  const b = new SqlBuilder();
-  const c = column(actual.name);
-  const parts = [];
-  if (min !== undefined) parts.push(`${c} ${strictMin ? '<=' : '<'} ${b.value(min, actual.duckdbType)}`);
-  if (max !== undefined) parts.push(`${c} ${strictMax ? '>=' : '>'} ${b.value(max, actual.duckdbType)}`);
-  const words = [min !== undefined ? `${strictMin ? '>' : '>='} ${min}` : '', max !== undefined ? `${strictMax ? '<' : '<='} ${max}` : ''].filter(Boolean).join(' and ');
-  return { name: 'range', column: actual.name, expected: `values ${words}`, measure: { type: 'rows', where: b.sql(parts.join(' OR ')), unit: 'rows', thresholds: [] } };
-}
-
-function regexCheck(actual: ColumnSchema, pattern: string): CheckBody {
-  const b = new SqlBuilder();
-  const c = column(actual.name);
-  return { name: 'regex', column: actual.name, expected: `matches /${pattern}/`, measure: { type: 'rows', where: b.sql(`${c} IS NOT NULL AND NOT regexp_matches(CAST(${c} AS VARCHAR), ${b.bind(pattern)})`), unit: 'rows', thresholds: [] } };
-}
-
-function acceptedCheck(actual: ColumnSchema, values: unknown[]): CheckBody {
-  const b = new SqlBuilder();
-  const c = column(actual.name);
-  const list = values.filter((v) => v !== null).map((v) => b.value(v, actual.duckdbType));
-  const where = list.length ? `${c} IS NOT NULL AND ${c} NOT IN (${list.join(', ')})` : `${c} IS NOT NULL`;
-  return { name: 'accepted_values', column: actual.name, expected: `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`, measure: { type: 'rows', where: b.sql(where), unit: 'rows', thresholds: [] } };
 }
 
 /** An ODCS library metric as a check: rows that count towards it, compared with its operators. */
