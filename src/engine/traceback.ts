@@ -7,16 +7,16 @@ interface CellMaps {
   source: string;
   /** Maps the script that ran back to the transpiled JS. */
   rewrite: TraceMap;
-  /** Maps the transpiled JS back to the cell as written. */
-  transpile: TraceMap;
+  /** Maps the transpiled JS back to the cell as written; absent when the cell ran as written. */
+  transpile?: TraceMap;
 }
 
 /** Source maps of every cell run so far, so errors thrown later (callbacks) still point into their cell. */
 export class CellRegistry {
   private readonly cells = new Map<string, CellMaps>();
 
-  add(filename: string, source: string, rewriteMap: string, transpileMap: string): void {
-    this.cells.set(filename, { source, rewrite: new TraceMap(rewriteMap), transpile: new TraceMap(transpileMap) });
+  add(filename: string, source: string, rewriteMap: string, transpileMap: string | undefined): void {
+    this.cells.set(filename, { source, rewrite: new TraceMap(rewriteMap), transpile: transpileMap === undefined ? undefined : new TraceMap(transpileMap) });
   }
 
   has(filename: string): boolean {
@@ -29,7 +29,7 @@ export class CellRegistry {
     if (!cell) return undefined;
     const js = originalPositionFor(cell.rewrite, { line, column });
     if (js.line === null) return undefined;
-    const ts = originalPositionFor(cell.transpile, { line: js.line, column: js.column ?? 0 });
+    const ts = cell.transpile ? originalPositionFor(cell.transpile, { line: js.line, column: js.column ?? 0 }) : js;
     if (ts.line === null) return undefined;
     return { line: ts.line, column: ts.column ?? 0, text: cell.source.split('\n')[ts.line - 1] ?? '' };
   }

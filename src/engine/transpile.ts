@@ -1,10 +1,11 @@
+import { parse } from 'acorn';
 import { transformSync, type TransformFailure } from './esbuild.js';
 import { DataKernelError } from '../errors.js';
 
 export interface Transpiled {
   js: string;
-  /** esbuild's source map (JSON) from the JS back to the cell as written. */
-  map: string;
+  /** esbuild's source map (JSON) from the JS back to the cell as written; absent when the JS is the cell itself. */
+  map?: string;
 }
 
 /** A TypeScript syntax error located in the cell as the user wrote it. */
@@ -23,8 +24,24 @@ export class CellSyntaxError extends DataKernelError {
 // Imports must survive even when a cell does not use them: a later cell may.
 const TSCONFIG = { compilerOptions: { verbatimModuleSyntax: true, useDefineForClassFields: true } };
 
+/**
+ * Whether the cell is already JavaScript that TypeScript reads the same way. esbuild runs in a service process,
+ * and its round trip is most of the cost of a small cell. Only '<' lets valid JavaScript mean something else in
+ * TypeScript (`f<T>(x)` is a generic call there, two comparisons here), so such cells always go through esbuild.
+ */
+function isPlainJavaScript(source: string): boolean {
+  if (source.includes('<')) return false;
+  try {
+    parse(source, { ecmaVersion: 2024, sourceType: 'script', allowAwaitOutsideFunction: true, allowImportExportEverywhere: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** TypeScript to JavaScript with esbuild (types stripped, no type check: fast, like Deno and tsx). */
 export function transpile(source: string, filename: string): Transpiled {
+  if (isPlainJavaScript(source)) return { js: source };
   try {
     const out = transformSync(source, {
       loader: 'ts',

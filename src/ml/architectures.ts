@@ -21,8 +21,8 @@ export function checkKind(kind: string | undefined, task: Task): ModelKind {
   return kind as ModelKind;
 }
 
-/** Output activation for a task: identity (regression), sigmoid (binary), softmax (multiclass). */
-export const outputActivation = (task: Task) => (task === 'regression' ? 'linear' : task === 'binary' ? 'sigmoid' : 'softmax');
+// Output activation for a task: identity (regression), sigmoid (binary), softmax (multiclass).
+const outputActivation = (task: Task) => (task === 'regression' ? 'linear' : task === 'binary' ? 'sigmoid' : 'softmax');
 
 /** A layers model of `kind` for `inputs` prepared features and `units` outputs, with seeded initialisers. */
 export function buildModel(tf: Tf, kind: ModelKind, task: Task, inputs: number, units: number, seed: number, hidden = DEFAULT_HIDDEN): LayersModel {

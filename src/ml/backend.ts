@@ -4,9 +4,6 @@ import { dirname } from 'node:path';
 /** The TensorFlow.js namespace, as imported from @tensorflow/tfjs. */
 export type Tf = typeof import('@tensorflow/tfjs');
 
-/** Backend names in order of preference. */
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
-
 let ready: Promise<Tf> | undefined;
 
 async function pickBackend(): Promise<Tf> {

@@ -37,22 +37,6 @@ export function columnsFromRecords(rows: readonly Record<string, unknown>[], typ
   return { length: rows.length, columns };
 }
 
-/** Input type a column of JS values suggests: all numbers -> number, all booleans -> boolean, else string. */
-export function inferType(values: Iterable<unknown>): InputType {
-  let numbers = 0;
-  let booleans = 0;
-  let others = 0;
-  for (const value of values) {
-    if (value === null || value === undefined) continue;
-    if (typeof value === 'number' || typeof value === 'bigint') numbers++;
-    else if (typeof value === 'boolean') booleans++;
-    else others++;
-  }
-  if (others === 0 && booleans === 0) return 'number';
-  if (others === 0 && numbers === 0) return 'boolean';
-  return 'string';
-}
-
 /** The rows `rows` of `batch`, in that order. */
 export function selectRows(batch: ColumnBatch, rows: ArrayLike<number>): ColumnBatch {
   const columns: Record<string, Column> = {};

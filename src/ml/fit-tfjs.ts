@@ -27,8 +27,8 @@ export interface FitOptions {
 
 const LOSSES = { regression: 'meanSquaredError', binary: 'binaryCrossentropy', multiclass: 'categoricalCrossentropy' } as const;
 
-/** Target tensor for a task: values or 0/1 as a column, one-hot rows for multiclass. */
-export function targetTensor(tf: Tf, task: Task, y: Float32Array, units: number): Tensor {
+// Target tensor for a task: values or 0/1 as a column, one-hot rows for multiclass.
+function targetTensor(tf: Tf, task: Task, y: Float32Array, units: number): Tensor {
   if (task !== 'multiclass') return tf.tensor2d(y, [y.length, 1]);
   return tf.tidy(() => tf.oneHot(tf.tensor1d(Int32Array.from(y), 'int32'), units).toFloat());
 }

@@ -7,8 +7,8 @@ export interface LinearWeights {
 // A small ridge penalty keeps the normal equations solvable when one-hot columns are collinear.
 const RIDGE = 1e-4;
 
-/** Solves the symmetric positive definite system a x = b (a is d x d, row-major) by Cholesky; a is overwritten. */
-export function choleskySolve(a: Float64Array, b: Float64Array, d: number): Float64Array {
+// Solves the symmetric positive definite system a x = b (a is d x d, row-major) by Cholesky; a is overwritten.
+function choleskySolve(a: Float64Array, b: Float64Array, d: number): Float64Array {
   for (let j = 0; j < d; j++) {
     let diagonal = a[j * d + j];
     for (let k = 0; k < j; k++) diagonal -= a[j * d + k] ** 2;

@@ -17,8 +17,8 @@ export interface TargetEncoding {
   numericLabels?: boolean;
 }
 
-/** More classes than this is not a classification we offer. */
-export const MAX_CLASSES = 100;
+// More classes than this is not a classification we offer.
+const MAX_CLASSES = 100;
 // An integer target with at most this many values reads as classes (e.g. ratings 1..5), more as a quantity.
 const MAX_INTEGER_CLASSES = 10;
 

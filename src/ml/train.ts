@@ -149,6 +149,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   if (shape?.[1] !== d) throw new DataKernelError(`The model takes ${shape?.[1]} inputs, but the prepared features are ${d} columns`, `Build it with inputShape: [${d}] (columns: ${preparation.outputColumns.slice(0, 8).join(', ')}${d > 8 ? ', ...' : ''}).`);
 
   const history: EpochLog[] = [];
+  let lastDetail = '';
   const backend = tf.getBackend();
   const progress = new Progress({ label: `Training ${name} (${kind}, ${backend})`, total: epochs, unit: 'epochs' });
   const evaluate = async (): Promise<Metrics> =>
@@ -159,9 +160,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     if (metrics.log_loss !== undefined || metrics.rmse !== undefined) entry.val_loss = validationLoss(target, metrics);
     for (const key of ['accuracy', 'auc', 'rmse', 'r2']) if (metrics[key] !== undefined) entry[`val_${key}`] = metrics[key];
     history.push(entry);
-    const detail = Object.entries(entry).filter(([k]) => k !== 'epoch').map(([k, v]) => `${k} ${v.toPrecision(4)}`).join('  ');
-    progress.update(epoch, detail);
+    lastDetail = Object.entries(entry).filter(([k]) => k !== 'epoch').map(([k, v]) => `${k} ${v.toPrecision(4)}`).join('  ');
+    progress.update(epoch, lastDetail);
   };
+  // Within a long epoch the display shows the batch, and keeps the last epoch's numbers.
+  const batches = Math.ceil(trainSet.n / batchSize);
+  const onBatch = (epoch: number, batch: number) => progress.update(epoch - 1, `epoch ${epoch}: batch ${batch}/${batches}  ${lastDetail}`);
 
   let solver = 'adam';
   let usedBackend = backend;
@@ -186,6 +190,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         batchSize,
         seed,
         learningRate,
+        onBatch,
         onEpoch: (epoch, loss) => logEpoch(epoch, loss),
       }).then(() => active),
     );

@@ -31,6 +31,7 @@ async function bindParams(prepared: DuckDBPreparedStatement, params: SqlParams |
       value = params[Number(name) - 1];
     } else if (params && !Array.isArray(params) && Object.hasOwn(params, name)) value = (params as Record<string, unknown>)[name];
     else if (variables?.has(name)) value = variables.get(name);
+    else if (/^\d+$/.test(name)) throw new DataKernelError(`No value for $${name}`, 'Pass the values of $1, $2... as an array of params.');
     else throw new DataKernelError(`No value for $${name}`, `Define a variable ${name} (e.g. const ${name} = ...) or pass it in params; $name binds a value, never SQL text.`);
     values.push(await paramValue(name, value));
   }

@@ -1,7 +1,9 @@
 import { niceStep, niceTicks, tickLabel } from './scale.js';
 
+/** Linear numbers, dates, or categories in bands. */
 export type AxisKind = 'linear' | 'date' | 'category';
 
+/** A tick mark and its label. */
 export interface Tick {
   /** Position in [0, 1] along the axis. */
   at: number;
@@ -78,6 +80,7 @@ function dateTicks(min: number, max: number, count: number): Array<{ value: numb
   return ticks;
 }
 
+/** How a numeric or date scale extends beyond the values. */
 export interface ScaleOptions {
   /** Numbers the axis must include (0 under bars, bar edges), besides the values. */
   include?: number[];

@@ -7,6 +7,7 @@ import { HEATMAP_SCALE, niceStep, PALETTE } from './scale.js';
 
 /** The chart kinds plot.* and %plot know. */
 export const CHART_KINDS = ['line', 'scatter', 'bar', 'histogram', 'box', 'heatmap', 'pie'] as const;
+/** One of CHART_KINDS. */
 export type ChartKind = (typeof CHART_KINDS)[number];
 
 /** `kind` as a ChartKind; an unknown one is an error listing the valid kinds. */
@@ -18,6 +19,7 @@ export function chartKind(kind: string): ChartKind {
 /** The aggregates bar, pie, heatmap and line accept. */
 export const AGGREGATES: readonly Aggregate[] = ['count', 'sum', 'mean', 'median', 'min', 'max'];
 
+/** What plot.* and %plot take: the columns to chart and how. */
 export interface PlotOptions {
   /** Column on the x axis (the slice names for pie; the group for box). */
   x?: string;

@@ -25,6 +25,7 @@ export interface Trace {
   [attribute: string]: unknown;
 }
 
+/** A plotly axis (layout.xaxis, yaxis2...). */
 export interface Axis {
   title?: string | { text?: string };
   type?: 'linear' | 'log' | 'date' | 'category' | '-';

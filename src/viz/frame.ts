@@ -1,11 +1,13 @@
 /** How a column is plotted: numbers on a linear axis, dates on a time axis, anything else as categories. */
 export type ColumnKind = 'number' | 'date' | 'category';
 
+/** A column's name and how it is plotted. */
 export interface FrameColumn {
   name: string;
   kind: ColumnKind;
 }
 
+/** How the values of one group are combined into one number. */
 export type Aggregate = 'count' | 'sum' | 'mean' | 'median' | 'min' | 'max';
 
 /** A grouping key: a column's values, or with `step` the index of the bin `floor((value - origin) / step)`. */

@@ -2,6 +2,7 @@ import { titleText, type Axis, type Figure, type Trace } from './figure.js';
 import { quantile } from './memory-frame.js';
 import { niceStep, PALETTE } from './scale.js';
 
+/** The five numbers a box shows. */
 export interface BoxMark {
   q1: number;
   median: number;
@@ -17,6 +18,7 @@ export type Mark =
   | { type: 'box'; name?: string; color: string; x: unknown[]; boxes: BoxMark[] }
   | { type: 'heatmap'; x: unknown[]; y: unknown[]; z: Array<Array<number | null>> };
 
+/** One x/y axis pair (a facet panel) and the marks on it. */
 export interface CartesianPanel {
   kind: 'cartesian';
   domain: { x: [number, number]; y: [number, number] };
@@ -26,6 +28,7 @@ export interface CartesianPanel {
   caption?: string;
 }
 
+/** One pie (a facet panel of a pie chart). */
 export interface PiePanel {
   kind: 'pie';
   domain: { x: [number, number]; y: [number, number] };
@@ -35,8 +38,10 @@ export interface PiePanel {
   caption?: string;
 }
 
+/** A region of the figure drawn on its own. */
 export type Panel = CartesianPanel | PiePanel;
 
+/** A legend line: series name and colour. */
 export interface LegendEntry {
   name: string;
   color: string;

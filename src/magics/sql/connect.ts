@@ -42,6 +42,9 @@ export default defineMagic({
       );
     }
     const password = args.options.password ? await ctx.output.input(`Password for ${name}: `, true) : undefined;
+    if (/^\w+:\/\/[^/@:\s]*:(?!\$\{|env:)[^@\s]+@/.test(uri)) {
+      ctx.output.stream('stderr', 'Warning: a password written in the URI is saved with the notebook; use ${VAR}, env:VAR or --password instead.\n');
+    }
     const connector = await connect(ctx.session, name, uri, { password, cwd: ctx.cwd() });
     const usage = connector.kind === 'files' ? `SELECT * FROM ${name}` : connector.kind === 'duckdb' ? `SELECT * FROM ${name}.main.TABLE` : `SELECT * FROM ${name}.SCHEMA.TABLE`;
     return bundle({ 'text/plain': `Connected ${name}: ${connector.displayUri} (${connector.kind}). Query it with ${usage}.` });

@@ -15,7 +15,7 @@ export function duplicates(relation: string, names: string[]): { where: BoundSql
   const notNull = names.map((n) => `${column(n)} IS NOT NULL`).join(' AND ');
   return {
     where: { text: `${tuple} IN (SELECT ${list} FROM ${relation} WHERE ${notNull} GROUP BY ALL HAVING count(*) > 1)`, params: [] },
-    metric: { text: `SELECT count(*) - count(DISTINCT ${names.length === 1 ? list : `(${list})`}) FROM ${relation} WHERE ${notNull}`, params: [] },
+    metric: { text: `SELECT count(*) - count(DISTINCT ${tuple}) FROM ${relation} WHERE ${notNull}`, params: [] },
   };
 }
 

@@ -29,6 +29,13 @@ describe('%predict', () => {
     expect(correct / rows.length).toBeGreaterThan(0.9);
   });
 
+  it('scores a query result, replacing prediction columns it already has', async () => {
+    const again = (await ctx.magic('predict', 'penguin_species --data scored')) as QueryResult;
+    expect(again.numRows).toBe(344);
+    expect(again.columns.filter((c) => c.name === 'prediction')).toHaveLength(1);
+    expect(again.columns.at(-1)!.name).toBe('probability_Gentoo');
+  });
+
   it('scores with the same numbers as the loaded model, row for row', async () => {
     const result = (await ctx.magic('predict', `mpg@1 --data ${join(DATA, 'cars.json')}`)) as QueryResult;
     const rows = await result.toArray();

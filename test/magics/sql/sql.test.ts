@@ -82,4 +82,13 @@ describe('%connect and %disconnect', () => {
     expect(await onSource.toArray()).toEqual([{ who: 'postgres', t: 'xy' }]);
     await ctx.magic('disconnect', 'pgm');
   });
+
+  it('warns when a password is written into the URI, and still hides it', async () => {
+    await ctx.magic('connect', 'pgw postgres://postgres:literal-pw@127.0.0.1:5432/test');
+    expect(ctx.output.text()).toContain('Warning: a password written in the URI is saved with the notebook');
+    const listing = await display(await ctx.magic('connect'));
+    expect(listing['text/plain']).toContain('postgres://postgres:***@127.0.0.1:5432/test');
+    expect(JSON.stringify(ctx.output.outputs) + listing['text/html'] + listing['text/plain']).not.toContain('literal-pw');
+    await ctx.magic('disconnect', 'pgw');
+  });
 });

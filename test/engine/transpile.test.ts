@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { CellSyntaxError, transpile } from '../../src/engine/transpile.js';
+
+describe('transpile', () => {
+  it('runs plain JavaScript as written, without a source map to follow', () => {
+    expect(transpile('const total = await fetchTotal();\ntotal * 2', 'cell[1]')).toEqual({ js: 'const total = await fetchTotal();\ntotal * 2' });
+  });
+
+  it('strips types with esbuild and maps back to the cell', () => {
+    const out = transpile('const n: number = 1\nn', 'cell[2]');
+    expect(out.js).not.toContain(': number');
+    expect(JSON.parse(out.map!).sources).toEqual(['cell[2]']);
+  });
+
+  it("reads '<' the TypeScript way: a generic call is not two comparisons", () => {
+    const out = transpile('identity<number>(4)', 'cell[3]');
+    expect(out.js.trim()).toBe('identity(4);');
+  });
+
+  it('reports TypeScript syntax errors with the line as written', () => {
+    expect(() => transpile('const a = 1\nconst b = ;', 'cell[4]')).toThrow(CellSyntaxError);
+    try {
+      transpile('const a = 1\nconst b = ;', 'cell[4]');
+    } catch (error) {
+      expect((error as CellSyntaxError).line).toBe(2);
+      expect((error as CellSyntaxError).lineText).toBe('const b = ;');
+    }
+  });
+});
