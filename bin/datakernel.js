@@ -3,7 +3,10 @@
 const [command, connectionFile, ...rest] = process.argv.slice(2);
 if (command === 'kernel' && connectionFile && !connectionFile.startsWith('-') && rest.length === 0) {
   const { runKernel } = await import('../dist/kernel/main.js');
-  await runKernel(connectionFile);
+  await runKernel(connectionFile).catch((error) => {
+    process.stderr.write(`datakernel: ${error.message}\n`);
+    process.exit(1);
+  });
 } else {
   const { buildCli } = await import('../dist/kernel/cli.js');
   await buildCli().parseAsync(process.argv);

@@ -60,7 +60,7 @@ export class KernelCore {
     comm_msg: (ctx) => this.comms.received(ctx.message.content.comm_id, ctx.message.content.data),
     comm_close: (ctx) => this.comms.closed(ctx.message.content.comm_id, ctx.message.content.data),
     shutdown_request: (ctx) => this.shutdown(ctx),
-    // interrupt_request never gets here: the transport answers it on its own thread (see socket-thread.ts).
+    // interrupt_request never gets here: the transport answers it on its own thread (see control-thread.ts).
   };
 
   constructor(private readonly options: KernelCoreOptions) {

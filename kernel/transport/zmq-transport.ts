@@ -1,40 +1,68 @@
 import { Worker } from 'node:worker_threads';
-import type { ConnectionInfo } from '../protocol/connection.js';
+import { Publisher, Router } from 'zeromq';
+import { endpoint, type ConnectionInfo } from '../protocol/connection.js';
 import type { Message } from '../protocol/message.js';
+import { Signer } from '../protocol/wire.js';
+import { frame, receive, revive, SerialSender } from './socket-io.js';
 import type { ReceiveChannel, SendChannel, Transport } from './transport.js';
 
-/** The ZeroMQ transport: sockets live on their own thread (socket-thread.ts); this side only posts messages. */
+type ThreadEvent = { type: 'ready' } | { type: 'failed'; error: string } | { type: 'message'; message: Message } | { type: 'iopub'; message: Message };
+
+/**
+ * The ZeroMQ transport: shell, stdin and IOPub on this thread (the request path has no thread hop); control and
+ * heartbeat on their own thread (control-thread.ts), so they answer while a cell blocks this one.
+ */
 export class ZmqTransport implements Transport {
   private handler: ((channel: ReceiveChannel, message: Message) => void) | undefined;
-  private readonly outbox: Array<{ channel: SendChannel; message: Message<unknown> }> = [];
+  private readonly signer: Signer;
+  private readonly shell = new Router();
+  private readonly stdin = new Router();
+  private readonly iopub = new Publisher();
+  private readonly senders: Record<'shell' | 'stdin' | 'iopub', SerialSender>;
+  private worker: Worker | undefined;
 
-  private constructor(private readonly worker: Worker) {
-    worker.on('message', (event: { type: string; channel?: ReceiveChannel; message?: Message }) => {
-      if (event.type === 'message' && this.handler) this.handler(event.channel!, revive(event.message!));
-    });
+  private constructor(
+    private readonly connection: ConnectionInfo,
+    private readonly session: string,
+  ) {
+    this.signer = new Signer(connection.key, connection.signature_scheme);
+    this.senders = { shell: new SerialSender(this.shell), stdin: new SerialSender(this.stdin), iopub: new SerialSender(this.iopub) };
   }
 
   /**
-   * Binds every channel of the connection file; resolves once the sockets listen. `kernelInfo` is the
-   * kernel_info_reply content the socket thread answers on control by itself.
+   * Binds every channel of the connection file (only its address); resolves once all listen. `kernelInfo` is the
+   * kernel_info_reply content the control thread answers by itself.
    */
-  static start(connection: ConnectionInfo, session: string, kernelInfo: Record<string, unknown>): Promise<ZmqTransport> {
-    const worker = new Worker(new URL('./socket-thread.js', import.meta.url), { workerData: { connection, session, kernelInfo } });
+  static async start(connection: ConnectionInfo, session: string, kernelInfo: Record<string, unknown>): Promise<ZmqTransport> {
+    const transport = new ZmqTransport(connection, session);
+    await Promise.all([transport.bindHere(), transport.startThread(kernelInfo)]);
+    return transport;
+  }
+
+  private async bindHere(): Promise<void> {
+    const { connection, signer } = this;
+    await Promise.all([this.shell.bind(endpoint(connection, 'shell')), this.stdin.bind(endpoint(connection, 'stdin')), this.iopub.bind(endpoint(connection, 'iopub'))]);
+    void receive('shell', this.shell, signer, (message) => this.handler?.('shell', message));
+    void receive('stdin', this.stdin, signer, (message) => this.handler?.('stdin', message));
+  }
+
+  private startThread(kernelInfo: Record<string, unknown>): Promise<void> {
+    const worker = new Worker(new URL('./control-thread.js', import.meta.url), { workerData: { connection: this.connection, session: this.session, kernelInfo } });
+    this.worker = worker;
     return new Promise((resolve, reject) => {
       worker.once('error', reject);
-      worker.on('message', function ready(event: { type: string; error?: string }) {
-        if (event.type === 'ready') {
-          worker.off('message', ready);
-          resolve(new ZmqTransport(worker));
-        } else if (event.type === 'failed') reject(new Error(event.error));
+      worker.on('message', (event: ThreadEvent) => {
+        if (event.type === 'ready') resolve();
+        else if (event.type === 'failed') reject(new Error(event.error));
+        else if (event.type === 'iopub') this.send('iopub', event.message);
+        else this.handler?.('control', revive(event.message));
       });
     });
   }
 
   send(channel: SendChannel, message: Message<unknown>): void {
-    // One postMessage per turn of the event loop (busy + execute_input, then result + reply + idle): structured
-    // cloning across threads is the dearest step on the round-trip's hot path.
-    if (this.outbox.push({ channel, message }) === 1) queueMicrotask(() => this.worker.postMessage({ type: 'send', items: this.outbox.splice(0) }));
+    if (channel === 'control') this.worker!.postMessage({ type: 'send', message });
+    else this.senders[channel].send(frame(message, this.signer, channel === 'iopub' ? this.session : undefined));
   }
 
   onMessage(handler: (channel: ReceiveChannel, message: Message) => void): void {
@@ -42,14 +70,10 @@ export class ZmqTransport implements Transport {
   }
 
   async close(): Promise<void> {
-    this.worker.postMessage({ type: 'close' });
+    this.worker?.postMessage({ type: 'close' });
+    // Lets queued replies (shutdown_reply, the last status) leave before the sockets close.
     await new Promise((resolve) => setTimeout(resolve, 50));
-    await this.worker.terminate();
+    for (const socket of [this.shell, this.stdin, this.iopub]) socket.close();
+    await this.worker?.terminate();
   }
-}
-
-/** Buffers arrive from the thread as Uint8Arrays. */
-function revive(message: Message): Message {
-  const buffers = (parts: Uint8Array[]) => parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength));
-  return { ...message, identities: buffers(message.identities), buffers: buffers(message.buffers) };
 }

@@ -143,7 +143,7 @@ class MysqlConnector implements Connector {
         if (!Array.isArray(row)) continue;
         batch.push(textRow(row, binary));
         if (batch.length >= BATCH_ROWS) {
-          loader ??= await TextLoader.open(duck, target, fields!.map((f) => mysqlTextColumn(f.name, mysqlFieldType(f as MysqlField))));
+          loader ??= new TextLoader(duck, target, fields!.map((f) => mysqlTextColumn(f.name, mysqlFieldType(f as MysqlField))));
           await loader.append(batch);
           total += batch.length;
           batch = [];
@@ -151,14 +151,14 @@ class MysqlConnector implements Connector {
         }
       }
       if (!fields) return { rows: 0, fields: 0, affected };
-      loader ??= await TextLoader.open(duck, target, fields.map((f) => mysqlTextColumn(f.name, mysqlFieldType(f as MysqlField))));
+      loader ??= new TextLoader(duck, target, fields.map((f) => mysqlTextColumn(f.name, mysqlFieldType(f as MysqlField))));
       await loader.append(batch);
       const rows = await loader.finish();
       loader = undefined;
       progress?.finish(`${rows.toLocaleString('en-US')} rows`);
       return { rows, fields: fields.length, affected };
     } catch (error) {
-      await loader?.abort();
+      loader?.abort();
       if (error instanceof Error && error.name === 'DataKernelError') throw error;
       throw this.fail(error, sql);
     }

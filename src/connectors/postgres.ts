@@ -5,16 +5,16 @@ import { pipeline } from 'node:stream/promises';
 import type { Client, ClientConfig, FieldDef } from 'pg';
 import type { Session } from '../session/session.js';
 import { Progress } from '../display/progress.js';
-import { createTable, relationOf, tempTable, type TableRef } from '../sql/column-writer.js';
+import { tempTable, type TableRef } from '../sql/column-writer.js';
 import { embeddedDuckDB } from '../sql/duckdb.js';
-import { quoteIdent, quoteLiteral, quoteQualified, tempName } from '../sql/identifiers.js';
+import { quoteIdent, quoteQualified, tempName } from '../sql/identifiers.js';
 import { QueryResult } from '../sql/result.js';
 import { nameParts } from '../sql/sql-text.js';
 import type { Connector, CopyOptions, CopySource, SourceColumn, SourceTable } from './connector.js';
 import { parsePgArray } from './pg-array.js';
 import { pgTextColumn, pgTypeToDuckDB } from './pg-types.js';
 import { isConnectionLost, sourceError } from './source-error.js';
-import { TextLoader, typedFromText } from './text-loader.js';
+import { loadTextCsv, TextLoader } from './text-loader.js';
 import { parseSourceUri } from './uri.js';
 
 const BATCH_ROWS = 20_000;
@@ -156,7 +156,7 @@ class PostgresConnector implements Connector {
       const columns = this.fieldTypes(batch.fields).map((type, i) => pgTextColumn(batch.fields[i].name, type));
       const arrays = columns.flatMap((c, i) => (c.duckdbType.endsWith('[]') ? [i] : []));
       const { connection } = await embeddedDuckDB(this.session);
-      loader = await TextLoader.open(connection, target, columns);
+      loader = new TextLoader(connection, target, columns);
       let total = 0;
       while (batch.rows.length > 0) {
         for (const row of batch.rows) for (const i of arrays) if (row[i] !== null) row[i] = JSON.stringify(parsePgArray(row[i]!));
@@ -174,7 +174,7 @@ class PostgresConnector implements Connector {
     } catch (error) {
       // No cursor.close() here: a failed cursor has already synced, and on a dead connection close() would
       // wait forever for a server that is gone.
-      await loader?.abort();
+      loader?.abort();
       if (error instanceof Error && error.name === 'DataKernelError') throw error;
       throw this.fail(error, sql);
     }
@@ -203,14 +203,7 @@ class PostgresConnector implements Connector {
       });
       await pipeline(stream, createWriteStream(file));
       const { connection } = await embeddedDuckDB(this.session);
-      const names = text.map((_, i) => `${quoteLiteral(`c${i}`)}: 'VARCHAR'`).join(', ');
-      const typed = text.map((c, i) => `${typedFromText(c, quoteIdent(`c${i}`))} AS ${quoteIdent(c.name)}`).join(', ');
-      await connection.run(
-        `${createTable(target)} AS SELECT ${typed} FROM read_csv(${quoteLiteral(file)}, header = false, all_varchar = true, ` +
-          `nullstr = '\\N', allow_quoted_nulls = false, quote = '"', escape = '"', columns = {${names}})`,
-      );
-      const count = await connection.runAndReadAll(`SELECT count(*) FROM ${relationOf(target)}`);
-      const rows = Number(count.getRows()[0][0]);
+      const rows = await loadTextCsv(connection, target, text, file);
       progress?.finish(`${rows.toLocaleString('en-US')} rows`);
       return rows;
     } catch (error) {

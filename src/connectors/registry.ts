@@ -21,6 +21,8 @@ const connections = (session: Session) =>
   );
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// Names DuckDB already gives a catalog or schema: a connection called so would shadow or be shadowed by it.
+const RESERVED = new Set(['memory', 'temp', 'system', 'main', 'information_schema', 'pg_catalog']);
 
 async function open(session: Session, name: string, uri: string, options: ConnectOptions): Promise<Connector> {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(uri)?.[1]?.toLowerCase();
@@ -35,6 +37,7 @@ async function open(session: Session, name: string, uri: string, options: Connec
 /** Connects `uri` as `name` (replacing a connection of that name); its tables become NAME.schema.table in SQL. */
 export async function connect(session: Session, name: string, uri: string, options: ConnectOptions = {}): Promise<Connector> {
   if (!NAME.test(name)) throw new DataKernelError(`Not a valid connection name: ${name}`, 'Use letters, digits and _ (it becomes an SQL name), e.g. %connect warehouse postgres://...');
+  if (RESERVED.has(name.toLowerCase())) throw new DataKernelError(`${name} is a name DuckDB uses itself`, `Pick another connection name (not ${[...RESERVED].join(', ')}).`);
   const all = connections(session);
   const previous = all.get(name);
   if (previous) {

@@ -1,12 +1,16 @@
+import { once } from 'node:events';
+import { createWriteStream, mkdtempSync, rmSync, statSync, type WriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { appendColumns, createTable, relationOf, tempTable, writeColumns, type TableRef } from '../sql/column-writer.js';
-import { quoteIdent, tempName } from '../sql/identifiers.js';
+import { createTable, relationOf, type TableRef } from '../sql/column-writer.js';
+import { quoteIdent, quoteLiteral } from '../sql/identifiers.js';
 
 /** A source column as text on the wire, and the DuckDB type and conversion it lands as. */
 export interface TextColumn {
   name: string;
   duckdbType: string;
-  /** SQL turning the staged VARCHAR column (given quoted) into `duckdbType`. @default CAST(col AS type) */
+  /** SQL turning the text column (given quoted) into `duckdbType`. @default CAST(col AS type) */
   convert?: (column: string) => string;
 }
 
@@ -24,68 +28,65 @@ export function typedFromText(column: TextColumn, expr: string): string {
   return `CAST(${expr} AS ${column.duckdbType})`;
 }
 
-// Staged text is converted and cleared every this many rows, so a big table never sits twice in memory.
-const FLUSH_ROWS = 200_000;
+/**
+ * Creates `target` from a CSV file of text values (NULL written as \N, as Postgres' COPY does): DuckDB parses
+ * the file in parallel and casts each column to its type. Returns the rows loaded.
+ */
+export async function loadTextCsv(connection: DuckDBConnection, target: TableRef, columns: TextColumn[], file: string): Promise<number> {
+  if (statSync(file).size === 0) {
+    await connection.run(`${createTable(target)} (${columns.map((c) => `${quoteIdent(c.name)} ${c.duckdbType}`).join(', ')})`);
+    return 0;
+  }
+  const names = columns.map((_, i) => `${quoteLiteral(`c${i}`)}: 'VARCHAR'`).join(', ');
+  const typed = columns.map((c, i) => `${typedFromText(c, quoteIdent(`c${i}`))} AS ${quoteIdent(c.name)}`).join(', ');
+  await connection.run(
+    `${createTable(target)} AS SELECT ${typed} FROM read_csv(${quoteLiteral(file)}, auto_detect = false, header = false, ` +
+      `delim = ',', quote = '"', escape = '"', nullstr = '\\N', allow_quoted_nulls = false, columns = {${names}})`,
+  );
+  const count = await connection.runAndReadAll(`SELECT count(*) FROM ${relationOf(target)}`);
+  return Number(count.getRows()[0][0]);
+}
+
+const csvField = (value: string | null) => (value === null ? '\\N' : `"${value.includes('"') ? value.replace(/"/g, '""') : value}"`);
 
 /**
- * Loads rows that arrive as text (what database drivers read fastest) into a typed DuckDB table: rows are
- * appended to a VARCHAR staging table in data chunks, and DuckDB casts them into `target` in bulk.
+ * Loads rows that arrive as text (what database drivers read fastest) into a typed DuckDB table: batches are
+ * written to a temporary CSV file, so memory stays flat however big the table, and DuckDB loads it in bulk.
  */
 export class TextLoader {
-  private staged = 0;
-  private loaded = 0;
-  private readonly staging = tempTable(tempName('staging'));
+  private readonly dir = mkdtempSync(join(tmpdir(), 'dk-load-'));
+  private readonly file = join(this.dir, 'rows.csv');
+  private readonly out: WriteStream = createWriteStream(this.file);
 
-  private constructor(
+  constructor(
     private readonly connection: DuckDBConnection,
     private readonly target: TableRef,
     private readonly columns: TextColumn[],
   ) {}
 
-  /** Creates (or replaces) `target` with the columns' types and an empty staging table. */
-  static async open(connection: DuckDBConnection, target: TableRef, columns: TextColumn[]): Promise<TextLoader> {
-    const loader = new TextLoader(connection, target, columns);
-    const defs = columns.map((c) => `${quoteIdent(c.name)} ${c.duckdbType}`).join(', ');
-    await connection.run(`${createTable(target)} (${defs})`);
-    await writeColumns(connection, loader.staging, loader.stagingColumns([]));
-    return loader;
-  }
-
-  private stagingColumns(rows: (string | null)[][]) {
-    return this.columns.map((_, i) => ({ name: `c${i}`, sqlType: 'VARCHAR', values: rows.map((r) => r[i]) }));
-  }
-
   /** Appends a batch of rows (values as text or null, in column order). */
   async append(rows: (string | null)[][]): Promise<void> {
     if (rows.length === 0) return;
-    await appendColumns(this.connection, this.staging, this.stagingColumns(rows));
-    this.staged += rows.length;
-    if (this.staged >= FLUSH_ROWS) await this.flush();
+    let text = '';
+    for (const row of rows) text += `${row.map(csvField).join(',')}\n`;
+    if (!this.out.write(text)) await once(this.out, 'drain');
   }
 
-  private async flush(): Promise<void> {
-    if (this.staged === 0) return;
-    const select = this.columns
-      .map((c, i) => typedFromText(c, quoteIdent(`c${i}`)))
-      .join(', ');
-    await this.connection.run(`INSERT INTO ${relationOf(this.target)} SELECT ${select} FROM ${relationOf(this.staging)}`);
-    await this.connection.run(`TRUNCATE ${relationOf(this.staging)}`);
-    this.loaded += this.staged;
-    this.staged = 0;
-  }
-
-  /** Converts what is left and drops the staging table; returns the rows loaded. */
+  /** Loads what was appended into the target table, removes the file, and returns the rows loaded. */
   async finish(): Promise<number> {
     try {
-      await this.flush();
+      this.out.end();
+      await once(this.out, 'close');
+      if (this.columns.length === 0) return 0;
+      return await loadTextCsv(this.connection, this.target, this.columns, this.file);
     } finally {
-      await this.connection.run(`DROP TABLE IF EXISTS ${relationOf(this.staging)}`);
+      rmSync(this.dir, { recursive: true, force: true });
     }
-    return this.loaded;
   }
 
-  /** Drops the staging table after a failure. */
-  async abort(): Promise<void> {
-    await this.connection.run(`DROP TABLE IF EXISTS ${relationOf(this.staging)}`).catch(() => undefined);
+  /** Removes the file after a failure. */
+  abort(): void {
+    this.out.destroy();
+    rmSync(this.dir, { recursive: true, force: true });
   }
 }

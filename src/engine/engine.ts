@@ -123,12 +123,21 @@ export class Engine implements Interpreter {
     return runWithOutput(output, async () => {
       try {
         const value = await this.interrupter.guard(() => this.evaluate(request.code), request.timeoutMs);
+        if (value !== undefined && !request.silent) this.rememberResult(value);
         const result = value === undefined || request.silent ? undefined : await this.resultBundle(value);
         return { status: 'ok', result, nextInput: this.nextInput };
       } catch (error) {
         return { status: 'error', error: errorInfo(error, this.cells) };
       }
     });
+  }
+
+  /**
+   * `_` is the last result, as in IPython and Node's REPL (magics such as %plot chart it by default); a `_` the
+   * user declared (lodash) stays theirs.
+   */
+  private rememberResult(value: unknown): void {
+    if (!this.declared.has('_')) defineHidden('_', value);
   }
 
   /** An Error shown as a value gets the same cell-mapped stack as a thrown one, not the engine's frames. */

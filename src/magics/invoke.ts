@@ -1,5 +1,6 @@
 import { DataKernelError } from '../errors.js';
 import { helpText, parseMagicArgs } from './args.js';
+import { interpolateArguments } from './interpolate.js';
 import type { Magic, MagicContext } from './magic.js';
 import { isMagicName, loadMagic, magicNames } from './registry.js';
 
@@ -36,6 +37,7 @@ export async function invokeMagic(name: string, line: string, body: string | und
     throw new DataKernelError(`%%${name} is a cell magic`, `Write %%${name} on the first line of the cell, with the body below it.`);
   }
   if (/^\s*(--help|-h)\s*$/.test(line)) return helpResult(helpText(magic));
-  const args = parseMagicArgs(magic, line);
+  // A verbatim tail is code or SQL, where braces mean something else and values are bound, never spliced.
+  const args = parseMagicArgs(magic, magic.args.rawRest ? line : interpolateArguments(line, ctx));
   return magic.run({ args, body }, ctx);
 }

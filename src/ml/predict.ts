@@ -37,10 +37,17 @@ export function loadCachedModel(session: Session, spec: string): Promise<LoadedM
 
 /** Prediction columns for a batch: the label or value, then one probability column per class. */
 function predictionColumns(model: LoadedModel, point: Float64Array, probabilities: Float32Array | undefined): ArrayLike<number | string | null>[] {
+  const n = point.length;
   const classes = model.outputNames.length - 1;
-  const labels = model.task === 'regression' ? point : Array.from(point, (p) => model.label(p));
+  if (classes === 0) return [point];
+  const labels = new Array<string | number>(n);
+  for (let i = 0; i < n; i++) labels[i] = model.label(point[i]);
   const columns: ArrayLike<number | string | null>[] = [labels];
-  for (let j = 0; j < classes; j++) columns.push(Float64Array.from({ length: point.length }, (_, i) => probabilities![i * classes + j]));
+  for (let j = 0; j < classes; j++) {
+    const column = new Float64Array(n);
+    for (let i = 0; i < n; i++) column[i] = probabilities![i * classes + j];
+    columns.push(column);
+  }
   return columns;
 }
 

@@ -2,22 +2,18 @@ import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import { Progress } from '../display/progress.js';
 import { DataKernelError } from '../errors.js';
 import { Session } from '../session/session.js';
-import { embeddedDuckDB } from '../sql/duckdb.js';
 import { buildModel, checkKind, DEFAULT_HIDDEN, type ModelKind } from './architectures.js';
 import { tensorflow, withKernelFallback, type Tf } from './backend.js';
-import { selectRows, type InputType } from './columns.js';
-import { dataRelation, type Variables } from './data-source.js';
-import { describeRelation, readColumns } from './duckdb-columns.js';
+import type { Variables } from './data-source.js';
 import { fingerprint } from './fingerprint.js';
 import { fitDense } from './fit-dense.js';
-import { fitTfjs, type TrainingArrays } from './fit-tfjs.js';
+import { fitTfjs } from './fit-tfjs.js';
 import { taskMetrics, type Metrics } from './metrics.js';
 import { checkModelName, saveModelVersion, type InputField } from './model-store.js';
-import { fitPreparation, prepare } from './preparation.js';
-import { seededRandom, shuffleInPlace } from './random.js';
 import { newRunId, recordRun, type EpochLog } from './runs.js';
 import { fitLinear, fitLogistic, type LinearWeights } from './solvers.js';
-import { encodeTarget, inferTarget, labelledRows, outputUnits, pointPredictions, probabilities, type TargetEncoding, type Task } from './target.js';
+import { outputUnits, pointPredictions, probabilities, type TargetEncoding, type Task } from './target.js';
+import { loadTrainingSet } from './training-set.js';
 import { TrainResult } from './train-result.js';
 
 /** Options of `train()`; the same as %train's flags. */
@@ -62,20 +58,6 @@ export interface TrainOptions {
 const MAX_NORMAL_EQUATION_WIDTH = 500;
 const MAX_IRLS_WIDTH = 200;
 
-const TYPES: Record<InputType, InputType> = { number: 'number', boolean: 'boolean', string: 'string' };
-
-interface Split {
-  train: Int32Array;
-  validation: Int32Array;
-}
-
-function split(rows: Int32Array, share: number, seed: number): Split {
-  const shuffled = shuffleInPlace(Int32Array.from(rows), seededRandom(seed));
-  const held = share > 0 ? Math.max(1, Math.round(rows.length * share)) : 0;
-  if (rows.length - held < 2) throw new DataKernelError(`Only ${rows.length} labelled rows: too few to train`, 'Train on more rows, or lower --validation.');
-  return { validation: shuffled.subarray(0, held), train: shuffled.subarray(held) };
-}
-
 /** Raw model outputs (n x units) for a prepared matrix. */
 async function predictRaw(tf: Tf, model: LayersModel, x: Float32Array, n: number, d: number): Promise<Float32Array> {
   const input = tf.tensor2d(x, [n, d]);
@@ -118,27 +100,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   if (!(share >= 0 && share < 1)) throw new DataKernelError(`--validation must be in [0, 1), got ${share}`, 'Use e.g. --validation 0.2 (or 0 to train on every row).');
   if (!(epochs >= 1 && batchSize >= 1)) throw new DataKernelError('--epochs and --batch must be at least 1', 'Use e.g. --epochs 30 --batch 64.');
 
-  const relation = await dataRelation(session, options.data, options.variables, options.cwd);
-  const { connection } = await embeddedDuckDB(session);
-  const described = await describeRelation(connection, relation);
-  const known = new Map(described.map((c) => [c.name, c]));
-  const hint = `Columns: ${described.map((c) => c.name).join(', ')}.`;
-  if (!known.has(options.target)) throw new DataKernelError(`No target column "${options.target}" in the data`, hint);
-  const featureNames = options.features ?? described.map((c) => c.name).filter((c) => c !== options.target);
-  for (const feature of featureNames) if (!known.has(feature)) throw new DataKernelError(`No feature column "${feature}" in the data`, hint);
-  if (featureNames.length === 0) throw new DataKernelError('No feature columns to train on', 'Name them with --features a,b,c.');
-  const batch = await readColumns(connection, relation, [...featureNames, options.target].map((c) => known.get(c)!));
-
-  const targetColumn = batch.columns[options.target];
-  const target = inferTarget(options.target, targetColumn, labelledRows(targetColumn, batch.length), options.task);
-  const { train: trainRows, validation: validationRows } = split(labelledRows(targetColumn, batch.length), share, seed);
-  const types = Object.fromEntries(featureNames.map((f) => [f, TYPES[known.get(f)!.type]]));
-  const preparation = fitPreparation(batch, types, trainRows);
-  const d = preparation.outputColumns.length;
+  const { batch, featureNames, target, trainRows, validationRows, preparation, trainSet, validationX, validationY } = await loadTrainingSet(session, options, share, seed);
+  const d = trainSet.d;
   const units = outputUnits(target);
-  const trainSet: TrainingArrays = { x: prepare(preparation, selectRows(batch, trainRows)), y: encodeTarget(target, targetColumn, trainRows), n: trainRows.length, d };
-  const validationX = prepare(preparation, selectRows(batch, validationRows));
-  const validationY = encodeTarget(target, targetColumn, validationRows);
 
   const tf = await tensorflow();
   const custom = typeof options.model === 'function' ? options.model(d, units) : typeof options.model === 'object' ? options.model : undefined;

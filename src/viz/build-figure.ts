@@ -1,141 +1,18 @@
 import { DataKernelError } from '../errors.js';
-import { facetLayout, MAX_FACETS, onPanel, panelDomain, panelTitle } from './facets.js';
+import { AGGREGATES, chartKind, type ChartKind, type PlotOptions } from './chart-options.js';
+import { facetLayout, onPanel, panelDomain, panelTitle } from './facets.js';
 import type { Axis, Figure, Layout, Trace } from './figure.js';
-import type { Aggregate, Frame, FrameColumn, GroupKey } from './frame.js';
+import type { Frame, FrameColumn, GroupKey } from './frame.js';
 import { compare } from './memory-frame.js';
 import { HEATMAP_SCALE, niceStep, PALETTE } from './scale.js';
-
-/** The chart kinds plot.* and %plot know. */
-export const CHART_KINDS = ['line', 'scatter', 'bar', 'histogram', 'box', 'heatmap', 'pie'] as const;
-/** One of CHART_KINDS. */
-export type ChartKind = (typeof CHART_KINDS)[number];
-
-/** `kind` as a ChartKind; an unknown one is an error listing the valid kinds. */
-export function chartKind(kind: string): ChartKind {
-  if (!(CHART_KINDS as readonly string[]).includes(kind)) throw new DataKernelError(`Unknown chart kind '${kind}'`, `Valid kinds: ${CHART_KINDS.join(', ')}`);
-  return kind as ChartKind;
-}
-
-/** The aggregates bar, pie, heatmap and line accept. */
-export const AGGREGATES: readonly Aggregate[] = ['count', 'sum', 'mean', 'median', 'min', 'max'];
-
-/** What plot.* and %plot take: the columns to chart and how. */
-export interface PlotOptions {
-  /** Column on the x axis (the slice names for pie; the group for box). */
-  x?: string;
-  /** Column on the y axis (the values for bar and pie; counts rows when absent). */
-  y?: string;
-  /** Column whose values split the data into coloured series. */
-  color?: string;
-  /** Column whose values split the data into small panels, one per value. */
-  facet?: string;
-  /** Heatmap cell value column. @default counts rows */
-  z?: string;
-  /** How bar/pie/heatmap (and line, when set) combine the y (or z) values of one group. @default "sum" ("mean" for heatmap z) */
-  agg?: Aggregate;
-  /** Target number of histogram bins (rounded to a nice width). @default about sqrt(rows), 5 to 50 */
-  bins?: number;
-  /** Most points a line or scatter chart draws; larger data is sampled uniformly, with a note. @default 10000 */
-  maxPoints?: number;
-  title?: string;
-  /** Pixels; the notebook view stretches to the cell width when unset. */
-  width?: number;
-  /** Pixels. @default 420 */
-  height?: number;
-}
+import { categoryAxis, column, distinct, facetValues, groups, numericColumn, series, splits, styled, valueTitle, type Context } from './series.js';
 
 const DEFAULT_MAX_POINTS = 10_000;
-const MAX_SERIES = 30;
 const MAX_CATEGORIES = 100;
 // Bars and slices beyond the largest MAX_CATEGORIES are cut with a note; past this many, grouping itself is refused.
 const MAX_GROUPS = 10_000;
 const MAX_SLICES = 20;
 const HEATMAP_BINS = 20;
-
-interface Context {
-  frame: Frame;
-  columns: FrameColumn[];
-  options: PlotOptions;
-  notes: string[];
-}
-
-function column(ctx: Context, name: string | undefined, role: string, kind?: ChartKind): FrameColumn {
-  if (name === undefined) throw new DataKernelError(`${kind ? `A ${kind} chart` : 'This chart'} needs ${role}`, `Name it with --${role} COL (columns: ${ctx.columns.map((c) => c.name).join(', ')})`);
-  const found = ctx.columns.find((c) => c.name === name);
-  if (!found) throw new DataKernelError(`Unknown column '${name}' for --${role}`, `Valid columns: ${ctx.columns.map((c) => c.name).join(', ')}`);
-  return found;
-}
-
-function numericColumn(ctx: Context, name: string | undefined, role: string, kind: ChartKind): FrameColumn {
-  const found = column(ctx, name, role, kind);
-  if (found.kind !== 'number') {
-    const numeric = ctx.columns.filter((c) => c.kind === 'number').map((c) => c.name);
-    throw new DataKernelError(`Column '${found.name}' is not numeric; a ${kind} chart needs numbers for --${role}`, numeric.length ? `Numeric columns: ${numeric.join(', ')}` : 'Cast the column to a number first.');
-  }
-  return found;
-}
-
-/** Facet and colour split the rows: their values come first in every aggregate and sample row. */
-function splits(ctx: Context): string[] {
-  return [ctx.options.facet, ctx.options.color].filter((c): c is string => c !== undefined);
-}
-
-interface Series {
-  facet: number;
-  color: number;
-  name?: string;
-  rows: unknown[][];
-}
-
-/** Groups rows (whose first values are [facet?, color?]) into series, ordered by facet then colour value. */
-function series(ctx: Context, rows: unknown[][], facetValues: unknown[]): Series[] {
-  const { facet, color } = ctx.options;
-  const colorAt = facet === undefined ? 0 : 1;
-  const width = splits(ctx).length;
-  const colorValues = color === undefined ? [undefined] : distinct(rows.map((r) => r[colorAt]));
-  const out = new Map<string, Series>();
-  for (const row of rows) {
-    const f = facet === undefined ? 0 : facetValues.findIndex((v) => v === row[0]);
-    const c = color === undefined ? 0 : colorValues.indexOf(row[colorAt]);
-    const id = `${f}/${c}`;
-    if (!out.has(id)) out.set(id, { facet: f, color: c, name: color === undefined ? undefined : String(row[colorAt]), rows: [] });
-    out.get(id)!.rows.push(row.slice(width));
-  }
-  return [...out.values()].sort((a, b) => a.facet - b.facet || a.color - b.color);
-}
-
-const distinct = (values: unknown[]) => [...new Set(values)].sort(compare);
-
-/**
- * The sorted distinct values of a grouping column, checked in the frame before any grouping, so a column with
- * millions of values fails fast instead of sending millions of groups.
- */
-async function groups(ctx: Context, column: string, role: string, limit: number, what: string): Promise<unknown[]> {
-  const values = await ctx.frame.distinct(column, limit + 1);
-  if (values.length > limit) throw new DataKernelError(`--${role} ${column} has more than ${limit.toLocaleString('en-US')} distinct values; ${what}`, `Use a column with fewer values${role === 'x' ? ' (or a histogram of it)' : ''}, or filter the data first.`);
-  return distinct(values);
-}
-
-/** Facet values (one panel each) after checking the colour column's cardinality too. */
-async function facetValues(ctx: Context): Promise<unknown[]> {
-  const { facet, color } = ctx.options;
-  if (color !== undefined) await groups(ctx, color, 'color', MAX_SERIES, `charts show at most ${MAX_SERIES} series`);
-  return facet === undefined ? [undefined] : groups(ctx, facet, 'facet', MAX_FACETS, `at most ${MAX_FACETS} panels fit`);
-}
-
-/** Colours a series' trace and puts it on its facet panel; only a colour's first trace gets a legend entry. */
-function styled(trace: Trace, s: Series, ctx: Context, legend: Set<string | undefined>): Trace {
-  const color = PALETTE[s.color % PALETTE.length];
-  if (ctx.options.color === undefined) return onPanel({ ...trace, showlegend: false, marker: { ...trace.marker, color }, line: trace.mode?.includes('lines') ? { color } : undefined }, s.facet);
-  const first = !legend.has(s.name);
-  legend.add(s.name);
-  return onPanel({ ...trace, name: s.name, legendgroup: s.name, legendrank: s.color, showlegend: first, marker: { ...trace.marker, color }, line: trace.mode?.includes('lines') ? { color } : undefined }, s.facet);
-}
-
-/** A category axis in sorted order (plotly would otherwise order categories by first appearance across traces). */
-const categoryAxis = (title: string | undefined, values: unknown[]): Axis => ({ title, type: 'category', categoryorder: 'array', categoryarray: distinct(values) });
-
-const valueTitle = (agg: Aggregate, measure: string | undefined) => (measure === undefined || agg === 'count' ? 'count' : `${agg} of ${measure}`);
 
 type Builder = (ctx: Context, facets: unknown[]) => Promise<{ traces: Trace[]; xaxis: Axis; yaxis: Axis; layout?: Layout }>;
 

@@ -1,6 +1,6 @@
 export { plot, plotsFor, chart, type ChartFunction } from './plot.js';
 export { Chart, PLOTLY_MIME } from './chart.js';
-export { CHART_KINDS, AGGREGATES, type ChartKind, type PlotOptions } from './build-figure.js';
+export { CHART_KINDS, AGGREGATES, type ChartKind, type PlotOptions } from './chart-options.js';
 export type { Figure, Trace, Layout, Axis } from './figure.js';
 export type { PlotData, SessionRelation } from './source.js';
 export type { SqlRelation } from './sql-frame.js';

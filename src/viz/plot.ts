@@ -1,5 +1,6 @@
 import { DataKernelError } from '../errors.js';
-import { buildFigure, CHART_KINDS, chartKind, type ChartKind, type PlotOptions } from './build-figure.js';
+import { buildFigure } from './build-figure.js';
+import { CHART_KINDS, chartKind, type ChartKind, type PlotOptions } from './chart-options.js';
 import { Chart } from './chart.js';
 import type { Figure } from './figure.js';
 import { toFrame, type PlotData } from './source.js';

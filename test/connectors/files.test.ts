@@ -66,6 +66,7 @@ describe('file connections', () => {
     expect(kind.message).toBe('Unknown kind of source: redis://');
     const name = await connect(session, 'bad name', 'people.csv').catch((e) => e);
     expect(name.message).toMatch(/Not a valid connection name/);
+    await expect(connect(session, 'main', 'people.csv')).rejects.toThrow(/a name DuckDB uses itself/);
     expect(() => getConnection(session, 'nope')).toThrow(DataKernelError);
   });
 });

@@ -24,6 +24,9 @@ beforeAll(async () => {
        '2024-01-02 03:04:05+02', '1 day 02:00:00', '{"a":[1,2]}', '{"b":null}', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '\\x0102ff',
        '{1,NULL,3}', '{"a,b","c\\"d",NULL}', '{"2024-01-01 00:00:00+00"}', 'm'),
       (NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+    CREATE TABLE sqltest_pg.texts (t text, n int);
+    INSERT INTO sqltest_pg.texts VALUES ('', 1), (NULL, 2), ('\\N', 3), ('a,"b"' || chr(10) || 'c', 4);
+    CREATE TABLE sqltest_pg.nothing (t text, n int);
     CREATE TABLE sqltest_pg.big AS SELECT g AS id, g * 0.5 AS x, 'row ' || g AS s FROM generate_series(1, 1000000) g;
     ANALYZE sqltest_pg.big;
   `);
@@ -53,6 +56,19 @@ describe('postgres connector', () => {
     });
     expect([...(full.ba as Uint8Array)]).toEqual([1, 2, 255]);
     expect(Object.values(empty).every((v) => v === null)).toBe(true);
+  });
+
+  it('keeps empty strings, NULLs, \\N text and multi-line values apart, and loads empty tables', async () => {
+    const expected = [
+      { t: '', n: 1 },
+      { t: null, n: 2 },
+      { t: '\\N', n: 3 },
+      { t: 'a,"b"\nc', n: 4 },
+    ];
+    expect(await (await runSql(session, 'SELECT * FROM pg.sqltest_pg.texts ORDER BY n')).toArray()).toEqual(expected);
+    expect(await (await getConnection(session, 'pg').query('SELECT * FROM sqltest_pg.texts ORDER BY n')).toArray()).toEqual(expected);
+    const empty = await runSql(session, 'SELECT * FROM pg.sqltest_pg.nothing');
+    expect([empty.numRows, empty.columns]).toEqual([0, [{ name: 't', type: 'VARCHAR' }, { name: 'n', type: 'INTEGER' }]]);
   });
 
   it('lists tables and columns with source and DuckDB types', async () => {

@@ -45,6 +45,13 @@ describe('TypeScript cells', () => {
     expect(outcome).toEqual({ status: 'ok', result: undefined, nextInput: undefined });
     expect(await value('[1, 2, 3].map((n) => n * 2)')).not.toMatch(/\u001b\[/);
   });
+
+  it('keeps the last result in `_`, unless the user declared `_` themselves', async () => {
+    await value('6 * 7');
+    expect(await value('_ + 1')).toBe('43');
+    await value('const _ = { chunk: (xs: number[]) => xs }\n1');
+    expect(await value('typeof _.chunk')).toBe("'function'");
+  });
 });
 
 describe('imports', () => {

@@ -29,13 +29,16 @@ describe('datakernel CLI', () => {
     expect(await datakernel(['--version'])).toMatchObject({ code: 0, stdout: `${version}\n` });
   });
 
-  it('fails with a usage error for unknown and conflicting options', async () => {
+  it('fails with a clear message for unknown or conflicting options and a missing connection file', async () => {
     const unknown = await datakernel(['install', '--sudo']);
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr).toMatch(/unknown option '--sudo'/);
     const both = await datakernel(['install', '--user', '--prefix', scratch]);
     expect(both.code).not.toBe(0);
     expect(both.stderr).toMatch(/--user and --prefix exclude each other/);
+    const missing = await datakernel(['kernel', join(scratch, 'no-such-connection.json')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^datakernel: Cannot read connection file .*no-such-connection.json/);
   });
 
   it('installs a kernelspec under --prefix that runs from any directory, with logos', async () => {

@@ -146,10 +146,21 @@ describe('example notebooks', () => {
     expect(textOf(cellStarting(cells, 'runs = %runs'))).toMatch(/2 runs of penguins/);
     expect(textOf(cellStarting(cells, '%models'))).toMatch(/penguins │ 2\s+│ multiclass │ mlp/);
     expect(textOf(cellStarting(cells, 'const gentoo'))).toMatch(/Gentoo/);
-    expect(textOf(cellStarting(cells, '%drift features out/'))).toMatch(/Dataset drift/i);
+    expect(textOf(cellStarting(cells, '%drift features out/'))).toMatch(/Dataset drift detected: 5 of 5 columns drifted[\s\S]*body_mass\s+│ numeric[^\n]*DRIFT/);
+    expect(textOf(cellStarting(cells, '%drift features half'))).toMatch(/No dataset drift: 0 of 5 columns drifted/);
     const xml = readFileSync(junit, 'utf8');
     expect(xml.match(/<testcase /g)).toHaveLength(cells.length);
     expect(xml).not.toMatch(/<failure/);
+  }, 240_000);
+
+  it('a notebook check that does not hold fails the run at that cell', async () => {
+    const dir = workDir();
+    const out = join(dir, 'out', 'model-loop.ipynb');
+    const run = await datakernel(['run', join(dir, 'model-loop.ipynb'), out, '--cwd', dir, '-p', 'minAccuracy', '1.01']);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/accuracy [\d.]+ < 1\.01/);
+    const failing = codeCells(JSON.parse(readFileSync(out, 'utf8')) as Notebook).filter((c) => c.outputs?.some((o) => o.output_type === 'error'));
+    expect(failing.map((c) => sourceOf(c).split('\n')[0])).toEqual(['for (const run of [softmax, mlp]) {']);
   }, 240_000);
 
   it('ingest-and-schema runs under `jupyter nbconvert --execute` with the datakernel kernelspec', async () => {

@@ -148,6 +148,9 @@ describe('checkContract', () => {
         engine: dbt
         implementation:
           row_count: {min: 5}
+      - metric: duplicateValues
+        arguments:
+          properties: [id, status]
 `);
     const report = await checkContract(ctx.session, 'contract_orders', 'orders.yaml');
     const status = Object.fromEntries(report.results.map((r) => [`${r.name}${r.column ? `(${r.column})` : ''}`, `${r.status}${r.failingRows !== undefined ? ` ${r.failingRows}` : ''}`]));
@@ -176,6 +179,7 @@ describe('checkContract', () => {
       rowCount: 'pass',
       sql: 'pass',
       row_count: 'fail',
+      'duplicateValues(id, status)': 'pass 0',
     });
     expect(report.passed).toBe(false);
     const email = report.results.find((r) => r.name === 'required')!;
@@ -185,7 +189,7 @@ describe('checkContract', () => {
     const duplicates = report.results.find((r) => r.name === 'primaryKey unique')!;
     expect(duplicates.sample).toHaveLength(2);
     const shown = (await format(report))['text/plain'] as string;
-    expect(shown).toMatch(/contract_orders against orders.yaml \(orders-contract 1.0.0, object contract_orders\): 17 passed, 7 failed/);
+    expect(shown).toMatch(/contract_orders against orders.yaml \(orders-contract 1.0.0, object contract_orders\): 18 passed, 7 failed/);
     expect(shown).toMatch(/Failing rows of required \(email\)/);
     expect(() => report.failOnFailure()).toThrow(/Contract check failed/);
     await expect(ctx.magic('schema', 'check contract_orders --contract orders.yaml --fail-on failure')).rejects.toThrow(/Contract check failed/);

@@ -50,9 +50,14 @@ describe('%serve with a trained model', () => {
   const logPath = () => join(ctx.session.projectDir, 'inputs.jsonl');
 
   it('serves it and answers both protocols with the in-process predictions', async () => {
-    const shown = (await ctx.magic('serve', `penguins --port 0 --batch-wait-ms 20 --log-inputs ${logPath()}`)) as Record<symbol, () => Record<string, string>>;
+    const shown = (await ctx.magic('serve', `penguins --port 0 --batch-wait-ms 20 --log-inputs ${logPath()}`)) as Record<symbol, () => Record<string, string>> & {
+      url: string;
+      model: string;
+      version: number;
+    };
     const text = shown[Symbol.for('Jupyter.display')]()['text/plain'];
     url = /Serving penguins@1 at (http:\/\/127\.0\.0\.1:\d+)/.exec(text)![1];
+    expect(shown).toMatchObject({ url, model: 'penguins', version: 1 });
     expect(text).toContain(`${url}/v2/models/penguins/infer`);
 
     const v1 = await postJson(`${url}/v1/models/penguins:predict`, { instances: sample });

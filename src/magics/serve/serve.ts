@@ -38,7 +38,8 @@ export default defineMagic({
     'Starts an HTTP server in the kernel for the model (latest version unless NAME@VERSION), answering TensorFlow ' +
     'Serving REST (/v1/models/NAME:predict) and the Open Inference Protocol (/v2/models/NAME/infer), with ' +
     'Prometheus metrics at /metrics. Requests are validated against the model\'s input schema and requests that ' +
-    'arrive together are batched. Models served on the same host and port share one server. For production, ' +
+    'arrive together are batched. Models served on the same host and port share one server. ' +
+    '`served = %serve NAME --port 0` gives served.url, served.model and served.version. For production, ' +
     'run `datakernel serve --model-dir .datakernel/models` (one worker per core).',
   args: {
     positionals: [{ name: 'model', description: 'NAME or NAME@VERSION to serve', optional: true }],
@@ -82,9 +83,11 @@ export default defineMagic({
     const server = await pool.serve(model, options);
     const info = endpoints(server.url, model.name, String(model.version), model.inputSchema);
     const table = tableBundle({ ...recordsTable(info.rows), caption: info.caption });
-    return bundle({
+    // `served = %serve NAME --port 0` tells the cell where the model listens.
+    const shown = bundle({
       'text/plain': `${table['text/plain']}\n${info.curl}`,
       'text/html': `${table['text/html']}<pre>${info.curl.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</pre>`,
     });
+    return Object.assign(shown, { url: server.url, model: model.name, version: model.version });
   },
 });

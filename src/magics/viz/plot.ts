@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import { DataKernelError } from '../../errors.js';
-// build-figure.ts holds only the kinds and pure JS; DuckDB and the renderers load inside run.
-import { CHART_KINDS, chartKind } from '../../viz/build-figure.js';
+import { CHART_KINDS, chartKind } from '../../viz/chart-options.js';
 import type { Aggregate } from '../../viz/frame.js';
 import type { SqlRelation } from '../../viz/sql-frame.js';
 import { defineMagic, type MagicContext } from '../magic.js';

@@ -1,0 +1,44 @@
+import type { Publisher, Router } from 'zeromq';
+import { type Message } from '../protocol/message.js';
+import { decode, encode, type Signer, WireError } from '../protocol/wire.js';
+
+/** Writes a kernel log line to stderr (what Jupyter shows in its server log). */
+export function log(text: string): void {
+  process.stderr.write(`[datakernel] ${text}\n`);
+}
+
+/** zeromq sockets accept one send at a time; each socket gets a queue. */
+export class SerialSender {
+  private tail: Promise<void> = Promise.resolve();
+  constructor(private readonly socket: Router | Publisher) {}
+  send(frames: Buffer[]): void {
+    this.tail = this.tail.then(() => this.socket.send(frames)).catch((error) => log(`send failed: ${(error as Error).message}`));
+  }
+}
+
+const toBuffers = (parts: Uint8Array[]) => parts.map((p) => (Buffer.isBuffer(p) ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength)));
+
+/** Frames a message for a socket: IOPub messages carry their topic, others route back by their identities. */
+export function frame(message: Message<unknown>, signer: Signer, iopubSession?: string): Buffer[] {
+  const identities = iopubSession ? [Buffer.from(`kernel.${iopubSession}.${message.header.msg_type}`)] : toBuffers(message.identities);
+  return encode({ ...message, identities, buffers: toBuffers(message.buffers) }, signer);
+}
+
+/** Message arrived through a thread boundary: its Buffers became Uint8Arrays. */
+export function revive(message: Message): Message {
+  return { ...message, identities: toBuffers(message.identities), buffers: toBuffers(message.buffers) };
+}
+
+/** Reads a socket until it closes; messages with a bad or missing signature or bad JSON are logged and dropped. */
+export async function receive(channel: string, socket: Router, signer: Signer, onMessage: (message: Message) => void): Promise<void> {
+  for await (const frames of socket) {
+    let message: Message;
+    try {
+      message = decode(frames, signer);
+    } catch (error) {
+      log(`dropped a message on ${channel}: ${error instanceof WireError ? error.message : String(error)}`);
+      continue;
+    }
+    onMessage(message);
+  }
+}
