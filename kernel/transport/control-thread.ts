@@ -8,7 +8,7 @@ import { Reply, Router } from 'zeromq';
 import { endpoint, type ConnectionInfo } from '../protocol/connection.js';
 import { makeMessage, replyType, type Message } from '../protocol/message.js';
 import { Signer } from '../protocol/wire.js';
-import { frame, log, receive, revive, SerialSender } from './socket-io.js';
+import { frame, log, receive, SerialSender } from './socket-io.js';
 
 const info = workerData.connection as ConnectionInfo;
 const session = workerData.session as string;
@@ -60,7 +60,7 @@ async function echoHeartbeats(): Promise<void> {
 async function start(): Promise<void> {
   await Promise.all([control.bind(endpoint(info, 'control')), heartbeat.bind(endpoint(info, 'hb'))]);
   port.on('message', (command: { type: 'send'; message: Message<unknown> } | { type: 'close' }) => {
-    if (command.type === 'send') controlSender.send(frame(revive(command.message as Message), signer));
+    if (command.type === 'send') controlSender.send(frame(command.message, signer));
     else {
       control.close();
       heartbeat.close();

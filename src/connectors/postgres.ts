@@ -146,44 +146,75 @@ class PostgresConnector implements Connector {
       new Promise<{ rows: (string | null)[][]; fields: FieldDef[]; command: string }>((resolve, reject) =>
         cursor.read(BATCH_ROWS, (error, rows, result) => (error ? reject(error) : resolve({ rows: rows as (string | null)[][], fields: result?.fields ?? [], command: result?.command ?? '' }))),
       );
-    let loader: TextLoader | undefined;
     try {
       let batch = await read();
       if (batch.fields.length === 0) {
         await cursor.close();
         return { rows: 0, command: batch.command, fields: 0 };
       }
-      const columns = this.fieldTypes(batch.fields).map((type, i) => pgTextColumn(batch.fields[i].name, type));
-      const arrays = columns.flatMap((c, i) => (c.duckdbType.endsWith('[]') ? [i] : []));
-      const { connection } = await embeddedDuckDB(this.session);
-      loader = new TextLoader(connection, target, columns);
-      let total = 0;
-      while (batch.rows.length > 0) {
-        for (const row of batch.rows) for (const i of arrays) if (row[i] !== null) row[i] = JSON.stringify(parsePgArray(row[i]!));
-        await loader.append(batch.rows);
-        total += batch.rows.length;
-        progress?.update(total);
-        if (batch.rows.length < BATCH_ROWS) break;
-        batch = await read();
-      }
+      const first = batch;
+      const rows = await this.load(first.fields, target, progress, async function* () {
+        yield first.rows;
+        while (batch.rows.length === BATCH_ROWS) {
+          batch = await read();
+          yield batch.rows;
+        }
+      });
       await cursor.close();
-      const rows = await loader.finish();
-      loader = undefined;
-      progress?.finish(`${rows.toLocaleString('en-US')} rows`);
-      return { rows, command: batch.command, fields: columns.length };
+      return { rows, command: batch.command, fields: first.fields.length };
     } catch (error) {
       // No cursor.close() here: a failed cursor has already synced, and on a dead connection close() would
       // wait forever for a server that is gone.
-      loader?.abort();
       if (error instanceof Error && error.name === 'DataKernelError') throw error;
+      // Postgres refuses several statements in one prepared statement before running any of them.
+      if (params.length === 0 && /cannot insert multiple commands/.test(String((error as Error).message))) return this.runScript(sql, target);
       throw this.fail(error, sql);
     }
   }
 
   /**
-   * Copies a whole table with COPY ... TO STDOUT (CSV): Postgres formats the rows, Node only moves bytes to a
-   * temporary file, and DuckDB parses it in parallel, several times faster than rows through a cursor.
+   * A script of several statements (a set-up cell) goes through the simple query protocol, which allows them
+   * but cannot stream; the last statement's rows are the result.
    */
+  private async runScript(sql: string, target: TableRef): Promise<{ rows: number; command: string; fields: number }> {
+    const client = await this.connection();
+    try {
+      const outcome: unknown = await client.query({ text: sql, rowMode: 'array', types: rawText });
+      const last = ([outcome].flat() as Array<{ rows: (string | null)[][]; fields: FieldDef[]; command: string }>).at(-1)!;
+      if (last.fields.length === 0) return { rows: 0, command: last.command ?? '', fields: 0 };
+      const rows = await this.load(last.fields, target, undefined, async function* () {
+        yield last.rows;
+      });
+      return { rows, command: last.command ?? '', fields: last.fields.length };
+    } catch (error) {
+      if (error instanceof Error && error.name === 'DataKernelError') throw error;
+      throw this.fail(error, sql);
+    }
+  }
+
+  /** Loads Postgres text rows into the DuckDB table `target`, typed from the fields. */
+  private async load(fields: FieldDef[], target: TableRef, progress: Progress | undefined, batches: () => AsyncGenerator<(string | null)[][]>): Promise<number> {
+    const columns = this.fieldTypes(fields).map((type, i) => pgTextColumn(fields[i].name, type));
+    const arrays = columns.flatMap((c, i) => (c.duckdbType.endsWith('[]') ? [i] : []));
+    const { connection } = await embeddedDuckDB(this.session);
+    const loader = new TextLoader(connection, target, columns);
+    try {
+      let total = 0;
+      for await (const rows of batches()) {
+        for (const row of rows) for (const i of arrays) if (row[i] !== null) row[i] = JSON.stringify(parsePgArray(row[i]!));
+        await loader.append(rows);
+        total += rows.length;
+        progress?.update(total);
+      }
+      const rows = await loader.finish();
+      progress?.finish(`${rows.toLocaleString('en-US')} rows`);
+      return rows;
+    } catch (error) {
+      loader.abort();
+      throw error;
+    }
+  }
+
   private async copyTable(target: TableRef, table: string, progress?: Progress): Promise<number> {
     const qualified = this.qualified(table);
     const columns = await this.columns(table);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 
@@ -6,20 +7,34 @@ export type Tf = typeof import('@tensorflow/tfjs');
 
 let ready: Promise<Tf> | undefined;
 
+/**
+ * True when the real tfjs-node is installed. An npm override may alias the name to plain tfjs (as this
+ * project's package.json does), and importing that would load a second copy of tfjs for nothing.
+ */
+function hasTfjsNode(): boolean {
+  try {
+    const manifest = createRequire(import.meta.url).resolve('@tensorflow/tfjs-node/package.json');
+    return (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === '@tensorflow/tfjs-node';
+  } catch {
+    // No readable manifest (not installed, or hidden by package exports): the import below decides.
+    return true;
+  }
+}
+
 async function pickBackend(): Promise<Tf> {
   const tf = await import('@tensorflow/tfjs');
-  try {
-    // Registers the native 'tensorflow' backend when the user has installed tfjs-node; an npm override may alias
-    // the package to plain tfjs, so the check is whether the backend got registered, not whether the import worked.
-    await import('@tensorflow/tfjs-node' as string);
-    if (tf.findBackendFactory('tensorflow') && (await tf.setBackend('tensorflow'))) return tf;
-  } catch {
-    // Not installed: fall through to wasm.
+  if (hasTfjsNode()) {
+    try {
+      // Registers the native 'tensorflow' backend.
+      await import('@tensorflow/tfjs-node' as string);
+      if (tf.findBackendFactory('tensorflow') && (await tf.setBackend('tensorflow'))) return tf;
+    } catch {
+      // Installed but its native library does not load on this machine: fall through to wasm.
+    }
   }
   try {
     const { setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
-    const require = createRequire(import.meta.url);
-    setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`);
+    setWasmPaths(`${dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`);
     if (await tf.setBackend('wasm')) return tf;
   } catch {
     // A platform without WebAssembly SIMD or a missing .wasm file: cpu always works.

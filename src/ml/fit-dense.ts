@@ -89,6 +89,13 @@ function outputPass(task: FitOptions['task'], input: Float32Array, rows: number,
 }
 
 
+/** Sums of each column of a row-major rows x cols matrix. */
+function columnSums(values: Float32Array, rows: number, cols: number): Float32Array {
+  const sums = new Float32Array(cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) sums[j] += values[i * cols + j];
+  return sums;
+}
+
 /** A row-major rows x cols matrix transposed (cols x rows). */
 function transpose(values: Float32Array, rows: number, cols: number, out = new Float32Array(values.length)): Float32Array {
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = values[i * cols + j];
@@ -162,7 +169,7 @@ export async function fitDense(tf: Tf, model: LayersModel, data: TrainingArrays,
         const rows = Math.min(options.batchSize, n - start);
         const xBatch = xs.subarray(start * d, (start + rows) * d);
         const yBatch = ys.subarray(start * units, (start + rows) * units);
-        if (hidden > 0 && ones?.shape[1] !== rows) {
+        if (hidden > 1 && ones?.shape[1] !== rows) {
           ones?.dispose();
           ones = tf.ones([1, rows]);
         }
@@ -187,8 +194,9 @@ export async function fitDense(tf: Tf, model: LayersModel, data: TrainingArrays,
           for (let l = hidden - 1; l >= 0; l--) {
             const inputT = l === 0 ? tf.tensor2d(transpose(xBatch, rows, d, xT.subarray(0, rows * d)), [d, rows]) : tf.transpose(activations[l]);
             gradients[2 * l] = tf.matMul(inputT, delta).dataSync() as Float32Array;
-            // A ones row times delta sums it over the batch, faster on wasm than tf.sum over axis 0.
-            gradients[2 * l + 1] = tf.matMul(ones!, delta).dataSync() as Float32Array;
+            // The bias gradient sums delta over the batch: in JS where delta came from JS, else as a ones row
+            // times delta (faster on wasm than tf.sum over axis 0).
+            gradients[2 * l + 1] = l === hidden - 1 ? columnSums(pass.dInput!, rows, width) : (tf.matMul(ones!, delta).dataSync() as Float32Array);
             if (l > 0) delta = tf.mul(tf.matMul(delta, params[2 * l].transposed!), tf.step(activations[l]));
           }
         });

@@ -1,3 +1,4 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Session } from '../session/session.js';
 import { tempTable, writeColumns, type ColumnData } from './column-writer.js';
 import { embeddedDuckDB } from './duckdb.js';
@@ -109,6 +110,16 @@ async function existsInDuckDB(session: Session, name: string): Promise<boolean> 
   return reader.currentRowCount > 0;
 }
 
+/** Drops the temp table or view `name`; DuckDB refuses DROP VIEW on a table (and the reverse), even with IF EXISTS. */
+async function dropTemp(connection: DuckDBConnection, name: string): Promise<void> {
+  const reader = await connection.runAndReadAll(
+    `SELECT 'TABLE' FROM duckdb_tables() WHERE database_name = 'temp' AND schema_name = 'main' AND table_name = $name
+     UNION ALL SELECT 'VIEW' FROM duckdb_views() WHERE database_name = 'temp' AND schema_name = 'main' AND view_name = $name`,
+    { name },
+  );
+  for (const [kind] of reader.getRows()) await connection.run(`DROP ${kind === 'VIEW' ? 'VIEW' : 'TABLE'} temp.main.${quoteIdent(name)}`);
+}
+
 /**
  * Makes the JS value `value` queryable as `name` in the embedded DuckDB (a temp table, or a view for results
  * and frames that already live there). Returns the quoted relation.
@@ -119,8 +130,7 @@ export async function registerValue(session: Session, name: string, value: unkno
   const known = registered(session);
   // Results and frames never change, so one registration lasts; arrays and danfo frames can change in place.
   if (known.get(name) === value && (value instanceof QueryResult || isSqlBacked(value))) return relation;
-  await connection.run(`DROP VIEW IF EXISTS temp.main.${relation}`);
-  await connection.run(`DROP TABLE IF EXISTS temp.main.${relation}`);
+  await dropTemp(connection, name);
   if (value instanceof QueryResult) await connection.run(`CREATE TEMP VIEW ${relation} AS SELECT * FROM ${value.relation}`);
   else if (isSqlBacked(value)) {
     const params = value.sqlParams?.() ?? {};

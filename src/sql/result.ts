@@ -9,6 +9,7 @@ import { relationOf, type TableRef } from './column-writer.js';
 import { displayLimit } from './display-limit.js';
 import { embeddedDuckDB } from './duckdb.js';
 import { quoteIdent } from './identifiers.js';
+import { plotsFor } from '../viz/plot.js';
 
 /** A column of a query result: its name and DuckDB type (e.g. "BIGINT", "TIMESTAMP WITH TIME ZONE"). */
 export interface ResultColumn {
@@ -70,6 +71,12 @@ export class QueryResult {
     const columns = described.getRowObjectsJS().map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
     const counted = await connection.runAndReadAll(`SELECT count(*) FROM ${relation}`);
     return new QueryResult(session, ref, Number(counted.getRows()[0][0]), columns, owned);
+  }
+
+  /** Quick charts of this result, aggregated in DuckDB: `result.plot.bar({ x: 'region', y: 'amount' })`. */
+  get plot() {
+    // The chart keeps the result itself, so its table is not dropped while the chart can still be drawn.
+    return plotsFor(this);
   }
 
   private async read(limit?: number, offset = 0, columns?: string[]) {

@@ -92,6 +92,15 @@ describe('postgres connector', () => {
     expect(await ddl.toArray()).toEqual([{ command: 'CREATE' }]);
   });
 
+  it('runs a --on script of several statements, and a $$-quoted body, returning the last rows', async () => {
+    const connector = getConnection(session, 'pg');
+    const script = `DROP TABLE IF EXISTS sqltest_pg.script; CREATE TABLE sqltest_pg.script (a int);
+      DO $$ BEGIN INSERT INTO sqltest_pg.script VALUES (1); INSERT INTO sqltest_pg.script VALUES (2); END $$;
+      SELECT sum(a) AS total, count(*) AS n FROM sqltest_pg.script`;
+    expect(await (await connector.query(script)).toArray()).toEqual([{ total: 3n, n: 2n }]);
+    expect(await (await connector.query('CREATE INDEX ON sqltest_pg.script (a); ANALYZE sqltest_pg.script')).toArray()).toEqual([{ command: 'ANALYZE' }]);
+  });
+
   it('names a missing table clearly, with the source and a hint', async () => {
     const direct = await getConnection(session, 'pg').query('SELECT * FROM sqltest_pg.nope').catch((e) => e);
     expect(direct).toBeInstanceOf(DataKernelError);

@@ -15,6 +15,22 @@ describe('%sql through the engine', () => {
     expect(await value('const total = %sql SELECT sum(n) AS s FROM big\n(await total.toArray())[0].s')).toBe('8n');
   });
 
+  it('queries an array variable again after it changed, as a fresh table', async () => {
+    await value('const orders = [{ amount: 1 }, { amount: 2 }]');
+    expect(await value('const counted = %sql SELECT count(*) AS n FROM orders\n(await counted.toArray())[0].n')).toBe('2n');
+    await value('orders.push({ amount: 40 })');
+    expect(await value('const summed = %sql SELECT sum(amount) AS s FROM orders\n(await summed.toArray())[0].s')).toBe('43n');
+  });
+
+  it('charts a result from its own methods, aggregated in DuckDB', async () => {
+    await value("const sales = %sql SELECT * FROM (VALUES ('north', 10), ('south', 20), ('north', 5)) t(region, amount)");
+    const shown = await run("sales.plot.bar({ x: 'region', y: 'amount' })");
+    if (shown.outcome.status !== 'ok') throw new Error('the chart cell failed');
+    const figure = shown.outcome.result?.['application/vnd.plotly.v1+json'] as { data: Array<{ x: unknown[]; y: unknown[] }> };
+    expect(figure.data[0].x).toEqual(['north', 'south']);
+    expect(figure.data[0].y).toEqual([15, 20]);
+  });
+
   it('shows a SQL error with its position and keeps the kernel going', async () => {
     const failed = await run('%sql SELECT nope FROM range(3)');
     expect(failed.outcome.status).toBe('error');
