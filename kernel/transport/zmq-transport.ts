@@ -14,6 +14,8 @@ type ThreadEvent = { type: 'ready' } | { type: 'failed'; error: string } | { typ
  */
 export class ZmqTransport implements Transport {
   private handler: ((channel: ReceiveChannel, message: Message) => void) | undefined;
+  /** Requests that arrive before the core listens (a client's first kernel_info can beat start-up). */
+  private early: Array<[ReceiveChannel, Message]> | undefined = [];
   private readonly signer: Signer;
   private readonly shell = new Router();
   private readonly stdin = new Router();
@@ -42,8 +44,8 @@ export class ZmqTransport implements Transport {
   private async bindHere(): Promise<void> {
     const { connection, signer } = this;
     await Promise.all([this.shell.bind(endpoint(connection, 'shell')), this.stdin.bind(endpoint(connection, 'stdin')), this.iopub.bind(endpoint(connection, 'iopub'))]);
-    void receive('shell', this.shell, signer, (message) => this.handler?.('shell', message));
-    void receive('stdin', this.stdin, signer, (message) => this.handler?.('stdin', message));
+    void receive('shell', this.shell, signer, (message) => this.deliver('shell', message));
+    void receive('stdin', this.stdin, signer, (message) => this.deliver('stdin', message));
   }
 
   private startThread(kernelInfo: Record<string, unknown>): Promise<void> {
@@ -55,7 +57,7 @@ export class ZmqTransport implements Transport {
         if (event.type === 'ready') resolve();
         else if (event.type === 'failed') reject(new Error(event.error));
         else if (event.type === 'iopub') this.send('iopub', event.message);
-        else this.handler?.('control', revive(event.message));
+        else this.deliver('control', revive(event.message));
       });
     });
   }
@@ -67,6 +69,14 @@ export class ZmqTransport implements Transport {
 
   onMessage(handler: (channel: ReceiveChannel, message: Message) => void): void {
     this.handler = handler;
+    const early = this.early ?? [];
+    this.early = undefined;
+    for (const [channel, message] of early) handler(channel, message);
+  }
+
+  private deliver(channel: ReceiveChannel, message: Message): void {
+    if (this.early) this.early.push([channel, message]);
+    else this.handler?.(channel, message);
   }
 
   async close(): Promise<void> {

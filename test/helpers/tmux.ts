@@ -34,7 +34,7 @@ export class TmuxTerminal {
   }
 
   /** Waits until the screen matches, and returns it; fails with the screen when it does not in time. */
-  async waitFor(pattern: RegExp | string, timeoutMs = 20_000): Promise<string> {
+  async waitFor(pattern: RegExp | string, timeoutMs = 45_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const text = this.screen();

@@ -28,7 +28,7 @@ describe('datakernel repl in a real terminal', () => {
 
   it('edits multi-line input, completes members, runs SQL, survives interrupts, quits on Ctrl-D', async () => {
     const repl = startRepl(history, dir);
-    await repl.waitFor('In [1]:', 30_000);
+    await repl.waitFor('In [1]:', 60_000);
     await enter(repl, 'function add(a: number, b: number) {', /\.\.\.: *$/m);
     await enter(repl, 'return a + b', /return a \+ b\n.*\.\.\.: *$/m);
     await enter(repl, '}', 'In [2]:');
@@ -58,11 +58,11 @@ describe('datakernel repl in a real terminal', () => {
 
     repl.press('C-d');
     await repl.waitFor('[exit 0]');
-  });
+  }, 240_000);
 
   it('recalls history from the previous session with Up and Ctrl-R', async () => {
     const repl = startRepl(history, dir);
-    await repl.waitFor('In [1]:', 30_000);
+    await repl.waitFor('In [1]:', 60_000);
     repl.press('Up');
     await repl.waitFor('In [1]: add(n > 0 ? 1 : 0, 1)');
     repl.press('C-u');
@@ -77,5 +77,5 @@ describe('datakernel repl in a real terminal', () => {
     await enter(repl, 'add(20, 22)', 'Out[2]: 42');
     repl.press('C-d');
     await repl.waitFor('[exit 0]');
-  });
+  }, 240_000);
 });
