@@ -29,7 +29,8 @@ const answeredHere: Record<string, () => Record<string, unknown>> = {
 };
 
 function answer(request: Message, content: Record<string, unknown>): void {
-  // The main thread owns IOPub: it publishes these status messages as soon as it is free.
+  // The main thread owns IOPub: it publishes these status messages when it is free, so while a cell spins they
+  // follow the cell's own messages (an "idle" in the middle of a running cell would mislead front ends anyway).
   const status = (state: string) => port.postMessage({ type: 'iopub', message: makeMessage('status', { execution_state: state }, { session, parent: request }) });
   status('busy');
   controlSender.send(frame(makeMessage(replyType(request.header.msg_type), content, { session, parent: request }), signer));

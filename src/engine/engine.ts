@@ -7,7 +7,7 @@ import { currentOutput, runWithOutput, type OutputSink } from '../display/output
 import { helpText } from '../magics/args.js';
 import { invokeMagic } from '../magics/invoke.js';
 import { isMagicName, loadMagic, magicNames } from '../magics/registry.js';
-import { Session } from '../session/session.js';
+import { Session, setCurrentSession } from '../session/session.js';
 import { CELL_RUNTIME, expandLineCommands, parseCellMagic, wrapObjectLiteral } from './cell-source.js';
 import { complete } from './complete.js';
 import { captureConsole } from './console-capture.js';
@@ -49,6 +49,7 @@ export class Engine implements Interpreter {
 
   constructor(options: EngineOptions = {}) {
     this.session = options.session ?? new Session();
+    setCurrentSession(this.session);
     captureConsole();
     this.installGlobals();
     process.on('unhandledRejection', (reason) => this.reportAsync('Unhandled promise rejection', reason));

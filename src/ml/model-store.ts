@@ -6,6 +6,7 @@ import { DataKernelError } from '../errors.js';
 import type { Session } from '../session/session.js';
 import { tensorflow } from './backend.js';
 import { columnsFromRecords, type ColumnBatch, type InputType } from './columns.js';
+import { denseForward } from './dense-forward.js';
 import { prepare, type Preparation } from './preparation.js';
 import { classLabel, outputNames, outputUnits, pointPredictions, probabilities, type TargetEncoding, type Task } from './target.js';
 import { fileLoadHandler, fileSaveHandler } from './tfjs-io.js';
@@ -155,20 +156,28 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   const types = Object.fromEntries(inputSchema.map((field) => [field.name, field.type]));
   const names = outputNames(target);
   const label = (point: number) => (target.task === 'regression' ? point : classLabel(target, point));
+  // Built-in dense models score on typed arrays; custom tfjs models go through tfjs.
+  const dense = denseForward(model);
 
-  async function predictColumns(batch: ColumnBatch): Promise<ColumnPredictions> {
-    const x = prepare(preparation, batch);
+  /** Raw model outputs (n x units, row-major) for `n` prepared rows. */
+  async function modelOutputs(x: Float32Array, n: number): Promise<Float32Array> {
+    if (dense) return dense.predict(x, n);
     const width = preparation.outputColumns.length;
     const units = outputUnits(target);
-    const raw = new Float32Array(batch.length * units);
-    for (let start = 0; start < batch.length; start += PREDICT_CHUNK) {
-      const end = Math.min(batch.length, start + PREDICT_CHUNK);
+    const raw = new Float32Array(n * units);
+    for (let start = 0; start < n; start += PREDICT_CHUNK) {
+      const end = Math.min(n, start + PREDICT_CHUNK);
       const input = tf.tensor2d(x.subarray(start * width, end * width), [end - start, width]);
       // One batch per chunk: tfjs-layers' default of 32 makes the wasm backend copy the whole input per batch.
       const output = model.predict(input, { batchSize: end - start }) as import('@tensorflow/tfjs').Tensor;
       raw.set(await output.data(), start * units);
       tf.dispose([input, output]);
     }
+    return raw;
+  }
+
+  async function predictColumns(batch: ColumnBatch): Promise<ColumnPredictions> {
+    const raw = await modelOutputs(prepare(preparation, batch), batch.length);
     return { point: pointPredictions(target, raw, batch.length), probabilities: probabilities(target, raw, batch.length) };
   }
 

@@ -1,7 +1,7 @@
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import { Progress } from '../display/progress.js';
 import { DataKernelError } from '../errors.js';
-import { Session } from '../session/session.js';
+import { currentSession, type Session } from '../session/session.js';
 import { buildModel, checkKind, DEFAULT_HIDDEN, type ModelKind } from './architectures.js';
 import { tensorflow, withKernelFallback, type Tf } from './backend.js';
 import type { Variables } from './data-source.js';
@@ -44,7 +44,7 @@ export interface TrainOptions {
   learningRate?: number;
   /** Hidden layer sizes of the MLP. @default [64, 32] */
   hidden?: number[];
-  /** The project whose registry and catalog are used. @default new Session(process.cwd()) */
+  /** The project whose registry and catalog are used. @default the engine's session (currentSession()) */
   session?: Session;
   /** Where variable names in `data` are looked up. */
   variables?: Variables;
@@ -89,7 +89,7 @@ function setLinearWeights(tf: Tf, model: LayersModel, fitted: LinearWeights): vo
  */
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const started = Date.now();
-  const session = options.session ?? new Session();
+  const session = options.session ?? currentSession();
   const name = checkModelName(options.name);
   const seed = options.seed ?? 42;
   const epochs = options.epochs ?? 30;

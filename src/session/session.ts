@@ -42,3 +42,19 @@ export class Session {
     this.services.clear();
   }
 }
+
+let current: Session | undefined;
+
+/**
+ * The session of the engine running in this process: what library calls from notebook cells use when they are
+ * given none, so `train({...})` or `runSql(currentSession(), ...)` see the kernel's DuckDB tables and connections.
+ */
+export function currentSession(): Session {
+  current ??= new Session();
+  return current;
+}
+
+/** Makes `session` the one cells' library calls use (the engine sets its own). */
+export function setCurrentSession(session: Session): void {
+  current = session;
+}

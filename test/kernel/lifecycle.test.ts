@@ -46,18 +46,27 @@ beforeAll(async () => {
 
     execute(kc, 'let before = "kept"')
 
+    def on_control(msg_type):
+        # The reply comes at once from the control thread; its busy/idle come from the main thread once it is free.
+        msg = kc.session.msg(msg_type, {})
+        kc.control_channel.send(msg)
+        return {"id": msg["header"]["msg_id"], "reply": reply_to(kc, msg["header"]["msg_id"], "control")}
+
     def interrupted(code, interrupt):
         msg = kc.session.msg("execute_request", execute_content(code))
         kc.shell_channel.send(msg)
         wait_for(kc, msg["header"]["msg_id"], "execute_input")
         time.sleep(0.3)
-        result = {"heartbeat": heartbeat_ok(), "control": request(kc, "kernel_info_request", channel="control")}
+        result = {"heartbeat": heartbeat_ok(), "control": on_control("kernel_info_request")}
         result["interrupt"] = interrupt()
         result["reply"] = reply_to(kc, msg["header"]["msg_id"])
         result["iopub"] = collect(kc, msg["header"]["msg_id"])
+        for sent in (result["control"], result["interrupt"]):
+            if sent:
+                sent["iopub"] = collect(kc, sent["id"])
         return result
 
-    by_message = lambda: request(kc, "interrupt_request", channel="control")
+    by_message = lambda: on_control("interrupt_request")
     r["spin_message"] = interrupted("while (true) {}", by_message)
     r["await_message"] = interrupted("await new Promise(() => {})", by_message)
     km.kernel_spec.interrupt_mode = "signal"
@@ -132,7 +141,11 @@ describe('kernel lifecycle through jupyter_client', () => {
       const run = out[name];
       expect(run.heartbeat).toBe(true);
       expect(run.control.reply.content).toMatchObject({ status: 'ok', implementation: 'datakernel' });
-      if (name.endsWith('message')) expect(run.interrupt.reply.content).toEqual({ status: 'ok' });
+      expect(run.control.iopub.map((m: Msg) => m.content.execution_state)).toEqual(['busy', 'idle']);
+      if (name.endsWith('message')) {
+        expect(run.interrupt.reply.content).toEqual({ status: 'ok' });
+        expect(run.interrupt.iopub.map((m: Msg) => m.content.execution_state)).toEqual(['busy', 'idle']);
+      }
       expect(run.reply.content).toMatchObject({ status: 'error', ename: 'KeyboardInterrupt' });
       expect(ofType(run, 'error')[0].content.ename).toBe('KeyboardInterrupt');
       expect(run.iopub.at(-1).content).toEqual({ execution_state: 'idle' });

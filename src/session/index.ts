@@ -1,0 +1,1 @@
+export { Session, currentSession } from './session.js';
