@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { jupyterUserDataDir } from '../src/client/kernelspec.js';
 import { packageRoot } from './package-root.js';
 
 export interface InstallOptions {
@@ -13,14 +13,9 @@ export interface InstallOptions {
 }
 
 
-function userDataDir(): string {
-  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Jupyter');
-  return join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'jupyter');
-}
-
 /** The kernelspec folder for these options. */
 export function kernelspecDir(options: InstallOptions): string {
-  const base = options.prefix ? join(resolve(options.prefix), 'share', 'jupyter') : userDataDir();
+  const base = options.prefix ? join(resolve(options.prefix), 'share', 'jupyter') : jupyterUserDataDir();
   return join(base, 'kernels', options.name ?? 'datakernel');
 }
 

@@ -142,7 +142,7 @@ export class KernelCore {
     if (counted) this.executionCount++;
     const executionCount = this.executionCount;
     if (!silent) ctx.publish('execute_input', { code, execution_count: executionCount });
-    const [interpreter, history] = await Promise.all([this.options.interpreter(), this.options.history()]);
+    const [interpreter, history] = await Promise.all([this.options.interpreter(), this.options.history(), this.options.transport.flush()]);
     if (counted) history?.record(executionCount, code);
     const output = new KernelOutput(
       {

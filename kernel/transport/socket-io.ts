@@ -14,6 +14,10 @@ export class SerialSender {
   send(frames: Buffer[]): void {
     this.tail = this.tail.then(() => this.socket.send(frames)).catch((error) => log(`send failed: ${(error as Error).message}`));
   }
+  /** Resolves once every frame given so far is in ZeroMQ's hands (its I/O thread delivers them from there). */
+  sent(): Promise<void> {
+    return this.tail;
+  }
 }
 
 const toBuffers = (parts: Uint8Array[]) => parts.map((p) => (Buffer.isBuffer(p) ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength)));

@@ -7,5 +7,7 @@ export type ReceiveChannel = 'shell' | 'control' | 'stdin';
 export interface Transport {
   send(channel: SendChannel, message: Message<unknown>): void;
   onMessage(handler: (channel: ReceiveChannel, message: Message) => void): void;
+  /** Resolves once what was sent so far has left this thread: a cell about to block it must not hold back its busy/execute_input. */
+  flush(): Promise<void>;
   close(): Promise<void>;
 }

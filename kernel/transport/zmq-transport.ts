@@ -67,6 +67,10 @@ export class ZmqTransport implements Transport {
     else this.senders[channel].send(frame(message, this.signer, channel === 'iopub' ? this.session : undefined));
   }
 
+  async flush(): Promise<void> {
+    await Promise.all(Object.values(this.senders).map((sender) => sender.sent()));
+  }
+
   onMessage(handler: (channel: ReceiveChannel, message: Message) => void): void {
     this.handler = handler;
     const early = this.early ?? [];

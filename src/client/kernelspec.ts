@@ -16,7 +16,8 @@ export interface KernelSpec {
   env: Record<string, string>;
 }
 
-function userDataDir(): string {
+/** The user's Jupyter data folder (jupyter_core.paths.jupyter_data_dir), where `--user` kernelspecs go. */
+export function jupyterUserDataDir(): string {
   if (process.env.JUPYTER_DATA_DIR) return process.env.JUPYTER_DATA_DIR;
   if (process.platform === 'darwin') return join(homedir(), 'Library', 'Jupyter');
   return join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'jupyter');
@@ -25,7 +26,7 @@ function userDataDir(): string {
 /** Jupyter's data path, highest priority first: JUPYTER_PATH, the user's data dir, then the system dirs (jupyter_core.paths.jupyter_path). */
 export function jupyterDataPath(): string[] {
   const fromEnv = (process.env.JUPYTER_PATH ?? '').split(delimiter).filter(Boolean);
-  return [...new Set([...fromEnv, userDataDir(), '/usr/local/share/jupyter', '/usr/share/jupyter'])];
+  return [...new Set([...fromEnv, jupyterUserDataDir(), '/usr/local/share/jupyter', '/usr/share/jupyter'])];
 }
 
 function readSpec(name: string, resourceDir: string): KernelSpec {

@@ -81,6 +81,10 @@ export const modelsRoot = (session: Session): string => join(session.stateDir, '
 const NAME = /^[A-Za-z_][\w.-]*$/;
 // Rows per tensor when scoring: bounds memory for big batches, large enough that per-call overhead vanishes.
 const PREDICT_CHUNK = 16_384;
+// Up to this much arithmetic the typed-array forward pass beats tfjs-wasm, whose fixed cost per call (~70 µs)
+// dwarfs a few rows' multiply-adds (~1 ns each in JS); beyond it wasm's SIMD kernels win (measured crossover:
+// ~16 rows of the 9 -> 64 -> 32 -> 1 MLP in bench/ml-predict.ts).
+const DENSE_JS_MAX_MACS = 50_000;
 
 /** Checks a model name (it becomes a folder name); throws with a hint when it is not usable. */
 export function checkModelName(name: string): string {
@@ -156,12 +160,12 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   const types = Object.fromEntries(inputSchema.map((field) => [field.name, field.type]));
   const names = outputNames(target);
   const label = (point: number) => (target.task === 'regression' ? point : classLabel(target, point));
-  // Built-in dense models score on typed arrays; custom tfjs models go through tfjs.
+  // Built-in dense models score small batches (served requests) on typed arrays; custom models go through tfjs.
   const dense = denseForward(model);
 
   /** Raw model outputs (n x units, row-major) for `n` prepared rows. */
   async function modelOutputs(x: Float32Array, n: number): Promise<Float32Array> {
-    if (dense) return dense.predict(x, n);
+    if (dense && n * dense.macsPerRow <= DENSE_JS_MAX_MACS) return dense.predict(x, n);
     const width = preparation.outputColumns.length;
     const units = outputUnits(target);
     const raw = new Float32Array(n * units);

@@ -17,6 +17,7 @@ class FakeTransport implements Transport {
     this.handler = handler;
   }
   async close(): Promise<void> {}
+  async flush(): Promise<void> {}
   request(msgType: string, content: Record<string, unknown>, channel: ReceiveChannel = 'shell'): Message {
     const message = makeMessage(msgType, content, { session: 'client' });
     this.handler!(channel, message);
