@@ -106,10 +106,17 @@ export class HistoryStore {
 
   /** False when the file cannot be written (read-only home...): the front end keeps running without history. */
   private append(value: object): boolean {
+    const line = `${JSON.stringify(value)}\n`;
     try {
-      mkdirSync(dirname(this.file), { recursive: true });
       // One write call per line with O_APPEND: concurrent appenders never interleave inside a line.
-      appendFileSync(this.file, `${JSON.stringify(value)}\n`);
+      try {
+        appendFileSync(this.file, line);
+      } catch (error) {
+        // The folder is made on the first write only: this runs on every execute.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        mkdirSync(dirname(this.file), { recursive: true });
+        appendFileSync(this.file, line);
+      }
       return true;
     } catch (error) {
       if (!this.writeFailed) process.stderr.write(`[datakernel] history is not saved: ${(error as Error).message}\n`);

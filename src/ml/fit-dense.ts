@@ -31,21 +31,19 @@ interface OutputPass {
 
 /**
  * The output layer, forward and backward, in plain JS: it is narrow (1 unit, or one per class), so its few
- * multiply-adds cost less than the per-kernel overhead of running them as tfjs ops. Its weights come
- * transposed (units x width) so that every inner loop runs over contiguous memory with no per-element branch.
+ * multiply-adds cost less than the per-kernel overhead of running them as tfjs ops.
  */
-function outputPass(task: FitOptions['task'], input: Float32Array, rows: number, width: number, wT: Float32Array, b: Float32Array, y: Float32Array, relu: boolean): OutputPass {
+function outputPass(task: FitOptions['task'], input: Float32Array, rows: number, width: number, w: Float32Array, b: Float32Array, y: Float32Array, relu: boolean): OutputPass {
   const units = b.length;
-  const delta = new Float64Array(rows * units);
+  const delta = new Float32Array(rows * units);
   let loss = 0;
   for (let i = 0; i < rows; i++) {
     const row = i * units;
-    const x = i * width;
-    for (let k = 0; k < units; k++) {
-      const w = k * width;
-      let sum = b[k];
-      for (let j = 0; j < width; j++) sum += input[x + j] * wT[w + j];
-      delta[row + k] = sum;
+    for (let k = 0; k < units; k++) delta[row + k] = b[k];
+    for (let j = 0; j < width; j++) {
+      const a = input[i * width + j];
+      if (a === 0) continue;
+      for (let k = 0; k < units; k++) delta[row + k] += a * w[j * units + k];
     }
     if (task === 'multiclass') {
       let max = -Infinity;
@@ -67,25 +65,29 @@ function outputPass(task: FitOptions['task'], input: Float32Array, rows: number,
     }
   }
   // For MSE, sigmoid+cross-entropy and softmax+cross-entropy alike, d(loss)/d(logits) is (p - y) up to a scale.
-  const dWT = new Float64Array(units * width);
+  const dW = new Float32Array(width * units);
   const db = new Float32Array(units);
   const dInput = relu ? new Float32Array(rows * width) : undefined;
   for (let i = 0; i < rows; i++) {
-    const x = i * width;
-    for (let k = 0; k < units; k++) {
-      const g = delta[i * units + k];
-      db[k] += g;
-      const w = k * width;
-      for (let j = 0; j < width; j++) dWT[w + j] += g * input[x + j];
-      if (dInput) for (let j = 0; j < width; j++) dInput[x + j] += g * wT[w + j];
+    const row = i * units;
+    for (let k = 0; k < units; k++) db[k] += delta[row + k];
+    for (let j = 0; j < width; j++) {
+      const a = input[i * width + j];
+      // Below a relu, a zero input passes no gradient either way.
+      if (a === 0) continue;
+      const wRow = j * units;
+      let back = 0;
+      for (let k = 0; k < units; k++) {
+        const g = delta[row + k];
+        dW[wRow + k] += a * g;
+        back += g * w[wRow + k];
+      }
+      if (dInput && a > 0) dInput[i * width + j] = back;
     }
-    // Below a relu, a zero input passes no gradient.
-    if (dInput) for (let j = 0; j < width; j++) if (input[x + j] <= 0) dInput[x + j] = 0;
   }
-  const dW = new Float32Array(width * units);
-  for (let k = 0; k < units; k++) for (let j = 0; j < width; j++) dW[j * units + k] = dWT[k * width + j];
   return { loss, dW, db, dInput };
 }
+
 
 /** Sums of each column of a row-major rows x cols matrix. */
 function columnSums(values: Float32Array, rows: number, cols: number): Float32Array {
@@ -153,7 +155,6 @@ export async function fitDense(tf: Tf, model: LayersModel, data: TrainingArrays,
     }
   };
   const xT = new Float32Array(options.batchSize * d);
-  const outT: Float32Array = transpose(out.w.values, width, units);
   let ones: Tensor | undefined;
   upload();
   try {
@@ -184,7 +185,7 @@ export async function fitDense(tf: Tf, model: LayersModel, data: TrainingArrays,
             }
             input = activations[hidden].dataSync() as Float32Array;
           }
-          const pass = outputPass(options.task, input, rows, width, outT, out.b.values, yBatch, hidden > 0);
+          const pass = outputPass(options.task, input, rows, width, out.w.values, out.b.values, yBatch, hidden > 0);
           lossSum += pass.loss;
           gradients[2 * hidden] = pass.dW;
           gradients[2 * hidden + 1] = pass.db;
@@ -203,7 +204,6 @@ export async function fitDense(tf: Tf, model: LayersModel, data: TrainingArrays,
         const rate = (options.learningRate * Math.sqrt(1 - BETA2 ** step)) / (1 - BETA1 ** step);
         const scale = (options.task === 'regression' ? 2 : 1) / rows;
         params.forEach((p, i) => adamStep(p, gradients[i], scale, rate));
-        transpose(out.w.values, width, units, outT);
         upload();
         options.onBatch?.(epoch, batch + 1);
         if (batch % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
