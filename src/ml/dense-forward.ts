@@ -14,9 +14,10 @@ interface DenseLayer {
 
 /**
  * Evaluates a stack of dense layers on typed arrays, one row at a time through every layer: the weights of the
- * built-in models fit in cache, and it avoids the tfjs per-op overhead that dominates small batches (one
- * served row costs ~1 ms through tfjs-wasm, microseconds here). Sums are in float64, so results agree with
- * tfjs's float32 kernels to float32 rounding.
+ * built-in models fit in cache, and it avoids the tfjs per-call overhead that dominates small batches (one
+ * row: ~70 µs through tfjs-wasm, ~4 µs here). Sums are in float64, so results agree with tfjs's float32
+ * kernels to float32 rounding. Scalar JS loses to wasm's SIMD kernels on large batches, so callers route
+ * by `macsPerRow`.
  */
 export class DenseForward {
   private readonly layers: DenseLayer[];

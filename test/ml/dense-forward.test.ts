@@ -12,6 +12,8 @@ import { train } from '../../src/ml/train.js';
 import { Session } from '../../src/session/session.js';
 
 const penguins = JSON.parse(readFileSync(join(process.cwd(), 'node_modules/vega-datasets/data/penguins.json'), 'utf8')) as Record<string, unknown>[];
+// Two sexes only, so that Sex is a binary target (a sigmoid output).
+const sexed = penguins.filter((row) => row.Sex === 'MALE' || row.Sex === 'FEMALE');
 const session = new Session(mkdtempSync(join(tmpdir(), 'dk-ml-dense-forward-')));
 afterAll(() => session.close());
 
@@ -25,26 +27,28 @@ describe('the typed-array forward pass of built-in models', () => {
     ['mlp', 'Body Mass (g)'],
   ])('equals tfjs model.predict for a trained %s predicting %s', async (kind, target) => {
     const tf = await tensorflow();
-    const result = await train({ session, name: `dense_${kind}`, data: penguins, target, model: kind as 'mlp', epochs: 4, seed: 5 });
+    const data = target === 'Sex' ? sexed : penguins;
+    const result = await train({ session, name: `dense_${kind}`, data, target, model: kind as 'mlp', epochs: 4, seed: 5 });
     const loaded = await loadModel(result.dir);
     const types = Object.fromEntries(loaded.inputSchema.map((field) => [field.name, field.type]));
-    const x = prepare(loaded.preparation, columnsFromRecords(penguins, types));
+    const x = prepare(loaded.preparation, columnsFromRecords(data, types));
     const width = loaded.preparation.outputColumns.length;
     const forward = denseForward(loaded.model);
     expect(forward).toBeDefined();
-    const ours = forward!.predict(x, penguins.length);
-    const input = tf.tensor2d(x, [penguins.length, width]);
-    const output = loaded.model.predict(input, { batchSize: penguins.length }) as Tensor;
+    const ours = forward!.predict(x, data.length);
+    const input = tf.tensor2d(x, [data.length, width]);
+    const output = loaded.model.predict(input, { batchSize: data.length }) as Tensor;
     const theirs = output.dataSync();
     tf.dispose([input, output]);
     expect(ours.length).toBe(theirs.length);
     let worst = 0;
     for (let i = 0; i < ours.length; i++) worst = Math.max(worst, Math.abs(ours[i] - theirs[i]) / Math.max(1, Math.abs(theirs[i])));
     expect(worst).toBeLessThan(1e-5);
-    // predictRows (what the server calls) goes through the same pass.
-    const rows = await loaded.predictRows(penguins.slice(0, 3));
-    const units = forward!.units;
-    if (units > 1) expect(rows[0][loaded.outputNames[1]]).toBeCloseTo(theirs[0], 5);
+    // predictRows on a few rows (what the server calls) goes through the same pass.
+    const rows = await loaded.predictRows(data.slice(0, 3));
+    if (forward!.units > 1) expect(rows[0][loaded.outputNames[1]]).toBeCloseTo(theirs[0], 5);
+    else if (loaded.task === 'binary') expect(rows[0][loaded.outputNames[2]]).toBeCloseTo(theirs[0], 5);
+    else expect(rows[0].prediction).toBeCloseTo(theirs[0] * loaded.target.std! + loaded.target.mean!, 2);
   });
 
   it('leaves models with other layers or activations to tfjs', async () => {
