@@ -29,17 +29,27 @@ function showEarlyPrompt(): void {
   process.stdout.write(`${banner}\nIn [1]: `);
 }
 
-/** ink and React in their production builds: the development ones take several times longer to load. */
+/**
+ * ink and React in their production builds: the development ones take several times longer to load. ink also
+ * decides at load time, from CI variables, to draw only a final frame; at a real terminal that would leave no
+ * prompt, so those variables are hidden while it loads.
+ */
 async function loadInk() {
-  const previous = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
+  const loadTime = { NODE_ENV: 'production', CI: undefined, CONTINUOUS_INTEGRATION: undefined };
+  const saved = Object.fromEntries(Object.keys(loadTime).map((name) => [name, process.env[name]]));
+  const setEnv = (values: Record<string, string | undefined>) => {
+    for (const [name, value] of Object.entries(values)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+  setEnv(loadTime);
   try {
     const [ink, react] = await Promise.all([import('ink'), import('react')]);
     return { render: ink.render, createElement: react.createElement };
   } finally {
     // Cells see the environment the user started with.
-    if (previous === undefined) delete process.env.NODE_ENV;
-    else process.env.NODE_ENV = previous;
+    setEnv(saved);
   }
 }
 
