@@ -7,11 +7,14 @@ import { tmpdir } from 'node:os';
 
 const cli = join(import.meta.dirname, '../bin/datakernel.js');
 const runs = process.env.BENCH_QUICK ? 3 : 7;
-const socket = `dk-bench-${process.pid}`;
+// A tmux server per measurement: a new session on a server that is still shutting down fails.
+let serverCount = 0;
+let socket = '';
 const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
 const history = join(mkdtempSync(join(tmpdir(), 'dk-bench-')), 'history.jsonl');
 
 function firstPrompt(command: string, prompt: RegExp): number {
+  socket = `dk-bench-${process.pid}-${++serverCount}`;
   const started = performance.now();
   tmux('new-session', '-d', '-s', 'b', '-x', '120', '-y', '30', '-e', `DATAKERNEL_HISTORY_FILE=${history}`, command);
   try {
