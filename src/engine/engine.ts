@@ -96,8 +96,8 @@ export class Engine implements Interpreter {
     if (cellMagic) return invokeMagic(cellMagic.name, cellMagic.line, cellMagic.body, this.magicContext());
     const filename = this.cellName();
     const prepared = wrapObjectLiteral(expandLineCommands(source));
-    const { js, map } = transpile(prepared, filename);
-    const rewritten = rewriteCell(js);
+    const { js, map, program } = transpile(prepared, filename);
+    const rewritten = rewriteCell(js, program);
     rewritten.declared.forEach((name) => this.declared.add(name));
     this.cells.add(filename, source, rewritten.map.toString(), map);
     const script = new vm.Script(rewritten.code, { filename });

@@ -1,4 +1,4 @@
-import { parse, type Node } from 'acorn';
+import { parse, type ecmaVersion, type Node, type Program } from 'acorn';
 import { full } from 'acorn-walk';
 import MagicString from 'magic-string';
 
@@ -59,6 +59,11 @@ function importBindings(node: AnyNode, temp: string): { names: string[]; assign:
   return { names, assign: `;${statements.join(' ')}` };
 }
 
+/** Parses cell JavaScript as the rewrite reads it: a script with top-level await and imports anywhere. */
+export function parseCell(js: string, ecmaVersion: ecmaVersion = 'latest'): Program {
+  return parse(js, { ecmaVersion, sourceType: 'script', allowAwaitOutsideFunction: true, allowImportExportEverywhere: true, allowReturnOutsideFunction: false });
+}
+
 /**
  * Turns a transpiled cell into a script that keeps its declarations across cells and supports top-level await:
  * top-level `const/let/class` become assignments to hoisted globals (so re-running `const x = 1` works),
@@ -66,14 +71,8 @@ function importBindings(node: AnyNode, temp: string): { names: string[]; assign:
  * imports resolved from the notebook's folder, the last expression is returned as the cell's value, and every
  * loop checks for an interrupt. Edits keep a source map back to the transpiled code.
  */
-export function rewriteCell(js: string): RewrittenCell {
-  const program = parse(js, {
-    ecmaVersion: 'latest',
-    sourceType: 'script',
-    allowAwaitOutsideFunction: true,
-    allowImportExportEverywhere: true,
-    allowReturnOutsideFunction: false,
-  }) as AnyNode;
+export function rewriteCell(js: string, parsed: Program = parseCell(js)): RewrittenCell {
+  const program = parsed as AnyNode;
   const s = new MagicString(js);
   const declared: string[] = [];
   let temps = 0;

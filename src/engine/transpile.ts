@@ -1,4 +1,5 @@
-import { parse } from 'acorn';
+import type { Program } from 'acorn';
+import { parseCell } from './rewrite.js';
 import { transformSync, type TransformFailure } from './esbuild.js';
 import { DataKernelError } from '../errors.js';
 
@@ -6,6 +7,8 @@ export interface Transpiled {
   js: string;
   /** esbuild's source map (JSON) from the JS back to the cell as written; absent when the JS is the cell itself. */
   map?: string;
+  /** The parsed JS, when the cell was parsed to decide it needs no transpiling. */
+  program?: Program;
 }
 
 /** A TypeScript syntax error located in the cell as the user wrote it. */
@@ -25,23 +28,24 @@ export class CellSyntaxError extends DataKernelError {
 const TSCONFIG = { compilerOptions: { verbatimModuleSyntax: true, useDefineForClassFields: true } };
 
 /**
- * Whether the cell is already JavaScript that TypeScript reads the same way. esbuild runs in a service process,
+ * The cell's parsed program when it is already JavaScript that TypeScript reads the same way (the rewrite uses it,
+ * so such a cell is parsed once). esbuild runs in a service process,
  * and its round trip is most of the cost of a small cell. Only '<' lets valid JavaScript mean something else in
  * TypeScript (`f<T>(x)` is a generic call there, two comparisons here), so such cells always go through esbuild.
  */
-function isPlainJavaScript(source: string): boolean {
-  if (source.includes('<')) return false;
+function plainJavaScript(source: string): Program | undefined {
+  if (source.includes('<')) return undefined;
   try {
-    parse(source, { ecmaVersion: 2024, sourceType: 'script', allowAwaitOutsideFunction: true, allowImportExportEverywhere: true });
-    return true;
+    return parseCell(source, 2024);
   } catch {
-    return false;
+    return undefined;
   }
 }
 
 /** TypeScript to JavaScript with esbuild (types stripped, no type check: fast, like Deno and tsx). */
 export function transpile(source: string, filename: string): Transpiled {
-  if (isPlainJavaScript(source)) return { js: source };
+  const program = plainJavaScript(source);
+  if (program) return { js: source, program };
   try {
     const out = transformSync(source, {
       loader: 'ts',

@@ -3,7 +3,10 @@ import { CellSyntaxError, transpile } from '../../src/engine/transpile.js';
 
 describe('transpile', () => {
   it('runs plain JavaScript as written, without a source map to follow', () => {
-    expect(transpile('const total = await fetchTotal();\ntotal * 2', 'cell[1]')).toEqual({ js: 'const total = await fetchTotal();\ntotal * 2' });
+    const out = transpile('const total = await fetchTotal();\ntotal * 2', 'cell[1]');
+    expect(out.js).toBe('const total = await fetchTotal();\ntotal * 2');
+    expect(out.map).toBeUndefined();
+    expect(out.program?.body).toHaveLength(2);
   });
 
   it('strips types with esbuild and maps back to the cell', () => {
