@@ -45,6 +45,16 @@ export function isMagicName(name: string): name is MagicName {
 
 export const magicNames = (): MagicName[] => Object.keys(magicTable) as MagicName[];
 
-export async function loadMagic(name: MagicName): Promise<Magic> {
-  return (await magicTable[name]()).default;
+// Each module is imported once: a dynamic import() of a loaded module still walks the loader's resolve hooks.
+const loaded = new Map<MagicName, Promise<Magic>>();
+
+export function loadMagic(name: MagicName): Promise<Magic> {
+  let magic = loaded.get(name);
+  if (!magic) {
+    magic = magicTable[name]().then((module) => module.default);
+    // A module that failed to load (a syntax error while developing it) is tried again next time.
+    magic.catch(() => loaded.delete(name));
+    loaded.set(name, magic);
+  }
+  return magic;
 }

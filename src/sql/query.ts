@@ -8,7 +8,7 @@ import { quoteQualified, tempName } from './identifiers.js';
 import { registerVariables, type VariableScope } from './register-value.js';
 import { QueryResult } from './result.js';
 import { paramValue } from './param-value.js';
-import { splitStatements, tableReferences } from './sql-text.js';
+import { hasParameters, splitStatements, tableReferences } from './sql-text.js';
 import { sqlError } from './sql-error.js';
 
 /** Values for `$name` (by name) or `$1`, `?` (by position) parameters. */
@@ -46,14 +46,27 @@ async function prepare(connection: DuckDBConnection, sql: string, where: { state
   }
 }
 
+// Errors raised while planning: the statement is not a query (a parser error, for CREATE TABLE AS), or the
+// query is wrong, and preparing it alone gives DuckDB's message about the text the user wrote.
+const PLANNING_ERROR = /^(Parser|Binder|Catalog) Error/;
+
 /**
  * Runs the last statement with its rows going into a temp table: CREATE TEMP TABLE AS when DuckDB takes it (a
  * query: one planning, rows never leave DuckDB), else the statement itself (SHOW, PRAGMA, INSERT...) with its
- * few rows written back.
+ * few rows written back. A statement without parameters takes one round trip to DuckDB (no separate prepare),
+ * and the row count comes back with it.
  */
 async function runLast(session: Session, connection: DuckDBConnection, statement: string, bind: (p: DuckDBPreparedStatement) => Promise<void>, where: { statement: number; statements: number }): Promise<QueryResult> {
   const table = tempTable(tempName('result'));
   const prefix = `CREATE TEMP TABLE ${quoteQualified(table.table)} AS `;
+  if (!hasParameters(statement)) {
+    try {
+      const created = await connection.runAndReadAll(prefix + statement);
+      return QueryResult.fromTable(session, table, Number(created.getRows()[0]?.[0]));
+    } catch (error) {
+      if (!PLANNING_ERROR.test(error instanceof Error ? error.message : String(error))) throw sqlError(error, { ...where, prefix });
+    }
+  }
   let ctas: DuckDBPreparedStatement | undefined;
   try {
     ctas = await connection.prepare(prefix + statement);
@@ -62,12 +75,13 @@ async function runLast(session: Session, connection: DuckDBConnection, statement
   }
   if (ctas) {
     await bind(ctas);
+    let created;
     try {
-      await ctas.run();
+      created = await ctas.runAndReadAll();
     } catch (error) {
       throw sqlError(error, { ...where, prefix });
     }
-    return QueryResult.fromTable(session, table);
+    return QueryResult.fromTable(session, table, Number(created.getRows()[0]?.[0]));
   }
   const prepared = await prepare(connection, statement, where);
   await bind(prepared);
@@ -81,7 +95,7 @@ async function runLast(session: Session, connection: DuckDBConnection, statement
   const values = reader.getColumnsJS();
   const names = reader.deduplicatedColumnNames();
   await writeColumns(connection, table, names.map((name, i) => ({ name, sqlType: types[i], values: values[i] ?? [] })));
-  return QueryResult.fromTable(session, table);
+  return QueryResult.fromTable(session, table, reader.currentRowCount);
 }
 
 /**

@@ -9,6 +9,7 @@ import { relationOf, type TableRef } from './column-writer.js';
 import { displayLimit } from './display-limit.js';
 import { embeddedDuckDB } from './duckdb.js';
 import { quoteIdent } from './identifiers.js';
+import { typeName } from './type-name.js';
 import { plotsFor } from '../viz/plot.js';
 
 /** A column of a query result: its name and DuckDB type (e.g. "BIGINT", "TIMESTAMP WITH TIME ZONE"). */
@@ -55,22 +56,27 @@ export class QueryResult {
     readonly numRows: number,
     /** Column names and DuckDB types, in order. */
     readonly columns: ResultColumn[],
-    owned: boolean,
+    /** The first rows, read with the columns, so that showing the result takes no second query. */
+    private readonly head: { limit: number; rows: unknown[][] },
   ) {
     this.relation = relationOf(ref);
-    if (owned) dropWhenCollected.register(this, { session, relation: this.relation });
+    dropWhenCollected.register(this, { session, relation: this.relation });
   }
 
   /**
-   * Wraps a table of the embedded DuckDB. With `owned` the result drops the table once it is garbage collected.
+   * Wraps a table of the embedded DuckDB that the result owns: it is dropped once the result is garbage
+   * collected. One query reads the column types and the rows a display shows; `rowCount`, when the caller
+   * knows it (CREATE TABLE AS reports it), saves counting.
    */
-  static async fromTable(session: Session, ref: TableRef, owned = true): Promise<QueryResult> {
+  static async fromTable(session: Session, ref: TableRef, rowCount?: number): Promise<QueryResult> {
     const { connection } = await embeddedDuckDB(session);
     const relation = relationOf(ref);
-    const described = await connection.runAndReadAll(`DESCRIBE ${relation}`);
-    const columns = described.getRowObjectsJS().map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
-    const counted = await connection.runAndReadAll(`SELECT count(*) FROM ${relation}`);
-    return new QueryResult(session, ref, Number(counted.getRows()[0][0]), columns, owned);
+    const limit = displayLimit(session);
+    const reader = await connection.runAndReadAll(`SELECT * FROM ${relation} LIMIT ${limit}`);
+    const columns = reader.columnNames().map((name, i) => ({ name, type: typeName(reader.columnType(i)) }));
+    const rows = reader.getRowsJS() as unknown[][];
+    const numRows = rowCount ?? (rows.length < limit ? rows.length : Number((await connection.runAndReadAll(`SELECT count(*) FROM ${relation}`)).getRows()[0][0]));
+    return new QueryResult(session, ref, numRows, columns, { limit, rows });
   }
 
   /** Quick charts of this result, aggregated in DuckDB: `result.plot.bar({ x: 'region', y: 'amount' })`. */
@@ -131,8 +137,7 @@ export class QueryResult {
   /** MIME bundle: HTML table with types and the first rows, text/plain, and a Table Schema data resource. */
   async [Symbol.for('Jupyter.display')](): Promise<MimeBundle> {
     const limit = displayLimit(this.session);
-    const reader = await this.read(limit);
-    const rows = reader.getRowsJS() as unknown[][];
+    const rows = limit === this.head.limit ? this.head.rows : ((await this.read(limit)).getRowsJS() as unknown[][]);
     const data = tableBundle({ columns: this.columns, rows, totalRows: this.numRows });
     data['application/vnd.dataresource+json'] = {
       schema: { fields: this.columns.map((c) => ({ name: c.name, type: tableSchemaType(c.type) })) },

@@ -135,3 +135,8 @@ export function nameParts(text: string): { name: string; quoted: boolean }[] {
     .filter((t) => t.kind === 'word' || t.kind === 'quoted')
     .map((t) => ({ name: t.text, quoted: t.kind === 'quoted' }));
 }
+
+/** Whether SQL text has parameters to bind: `$name`, `$1` or `?` outside strings, identifiers and comments. */
+export function hasParameters(sql: string): boolean {
+  return tokens(sql).some((t) => t.kind === 'param' || (t.kind === 'symbol' && t.text === '?'));
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nameParts, splitStatements, tableReferences } from '../../src/sql/sql-text.js';
+import { hasParameters, nameParts, splitStatements, tableReferences } from '../../src/sql/sql-text.js';
 
 describe('splitStatements', () => {
   it('splits at semicolons outside strings, identifiers, comments and dollar quotes', () => {
@@ -36,5 +36,15 @@ describe('tableReferences', () => {
       { name: 'public', quoted: false },
       { name: 'My Table', quoted: true },
     ]);
+  });
+});
+
+describe('hasParameters', () => {
+  it('sees $name, $1 and ? outside strings, identifiers and comments', () => {
+    expect(hasParameters('SELECT * FROM t WHERE a = $min')).toBe(true);
+    expect(hasParameters('SELECT $1, $2')).toBe(true);
+    expect(hasParameters('SELECT * FROM t WHERE a = ?')).toBe(true);
+    expect(hasParameters(`SELECT '$min ?' AS "a?$b" -- $c ?\nFROM t /* $d */`)).toBe(false);
+    expect(hasParameters('SELECT $$ $x ? $$ AS body')).toBe(false);
   });
 });

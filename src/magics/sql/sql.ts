@@ -1,5 +1,8 @@
+import { getConnection } from '../../connectors/registry.js';
 import { bundle } from '../../display/mime.js';
 import { DataKernelError } from '../../errors.js';
+import { setDisplayLimit } from '../../sql/display-limit.js';
+import { runSql } from '../../sql/query.js';
 import { defineMagic } from '../magic.js';
 
 const ASSIGN = /^([A-Za-z_$][\w$]*)\s*<<\s*([\s\S]*)$/;
@@ -24,10 +27,8 @@ export default defineMagic({
     rawRest: { name: 'QUERY', description: 'the SQL (for %%sql, the cell body)', optional: true },
   },
   async run({ args, body }, ctx) {
-    const { runSql } = await import('../../sql/query.js');
     const displayRows = args.options['display-rows'] as string | undefined;
     if (displayRows !== undefined) {
-      const { setDisplayLimit } = await import('../../sql/display-limit.js');
       const rows = Number(displayRows);
       if (!Number.isInteger(rows) || rows < 0) throw new DataKernelError(`--display-rows needs a whole number, got ${displayRows}`, 'e.g. %sql --display-rows 50');
       setDisplayLimit(ctx.session, rows);
@@ -46,7 +47,6 @@ export default defineMagic({
     const on = args.options.on as string | undefined;
     let result;
     if (on) {
-      const { getConnection } = await import('../../connectors/registry.js');
       result = await getConnection(ctx.session, on).query(text);
     } else {
       result = await runSql(ctx.session, text, undefined, { variables: { has: (n) => ctx.hasVariable(n), get: (n) => ctx.getVariable(n) } });
