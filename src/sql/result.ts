@@ -45,8 +45,8 @@ function tableSchemaType(sqlType: string): string {
  * so a 10-million-row result shows its first rows without reading the rest.
  */
 export class QueryResult {
-  /** The quoted relation in the embedded DuckDB holding the rows; SELECT from it freely. */
-  readonly relation: string;
+  readonly #relation: string;
+  #dropped = false;
 
   private constructor(
     /** The session whose embedded DuckDB holds the rows. */
@@ -59,8 +59,27 @@ export class QueryResult {
     /** The first rows, read with the columns, so that showing the result takes no second query. */
     private readonly head: { limit: number; rows: unknown[][] },
   ) {
-    this.relation = relationOf(ref);
-    dropWhenCollected.register(this, { session, relation: this.relation });
+    this.#relation = relationOf(ref);
+    dropWhenCollected.register(this, { session, relation: this.#relation }, this);
+  }
+
+  /** The quoted relation in the embedded DuckDB holding the rows; SELECT from it freely. */
+  get relation(): string {
+    if (this.#dropped) throw new DataKernelError('This result was dropped: its rows are gone', 'Run the query again to get them back.');
+    return this.#relation;
+  }
+
+  /**
+   * Frees the result's rows now rather than when the result is garbage collected: a loop making big
+   * intermediate results reuses their memory instead of taking fresh memory for each.
+   */
+  async drop(): Promise<void> {
+    if (this.#dropped) return;
+    const relation = this.relation;
+    this.#dropped = true;
+    dropWhenCollected.unregister(this);
+    const { connection } = await embeddedDuckDB(this.session);
+    await connection.run(`DROP TABLE IF EXISTS ${relation}`);
   }
 
   /**

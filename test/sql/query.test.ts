@@ -91,6 +91,21 @@ describe('runSql', () => {
     expect(await sum.toArray()).toEqual([{ s: 29999994n }]);
   });
 
+  it('drops a result on request: its table is gone and using it says so', async () => {
+    const result = await runSql(session, 'SELECT range AS i FROM range(1000)');
+    const tables = async (t: string) => {
+      const found = await runSql(session, `SELECT count(*) AS n FROM duckdb_tables() WHERE temporary AND '"temp"."main"."' || table_name || '"' = $t`, { t });
+      return (await found.toArray())[0].n;
+    };
+    expect(await tables(result.relation)).toBe(1n);
+    const relation = result.relation;
+    await result.drop();
+    await result.drop();
+    expect(await tables(relation)).toBe(0n);
+    await expect(result.toArray()).rejects.toThrow(/dropped.*Run the query again|dropped/);
+    expect(() => result.relation).toThrow(DataKernelError);
+  });
+
   it('converts to Arrow and danfo and iterates in batches', async () => {
     const result = await runSql(session, "SELECT range AS i, 'v' || range AS s, range / 2 AS h, TIMESTAMP '2024-01-01' + to_days(range::INT) AS t FROM range(25)");
     const arrow = await result.toArrow();
