@@ -4,6 +4,7 @@ import { clearOutput, display, input } from '../display/display-api.js';
 import { format } from '../display/format.js';
 import { isDisplayable } from '../display/mime.js';
 import { currentOutput, runWithOutput, type OutputSink } from '../display/output.js';
+import { InterruptedError } from '../errors.js';
 import { helpText } from '../magics/args.js';
 import { invokeMagic } from '../magics/invoke.js';
 import { isMagicName, loadMagic, magicNames } from '../magics/registry.js';
@@ -50,6 +51,7 @@ export class Engine implements Interpreter {
   constructor(options: EngineOptions = {}) {
     this.session = options.session ?? new Session();
     setCurrentSession(this.session);
+    this.session.setInterruptCheck(this.interrupter.check);
     captureConsole();
     this.installGlobals();
     process.on('unhandledRejection', (reason) => this.reportAsync('Unhandled promise rejection', reason));
@@ -128,6 +130,7 @@ export class Engine implements Interpreter {
         const result = value === undefined || request.silent ? undefined : await this.resultBundle(value);
         return { status: 'ok', result, nextInput: this.nextInput };
       } catch (error) {
+        if (error instanceof InterruptedError) this.session.interrupt();
         return { status: 'error', error: errorInfo(error, this.cells) };
       }
     });

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 export class Session {
   private readonly services = new Map<string, unknown>();
   private readonly closers: Array<() => Promise<void> | void> = [];
+  private readonly interruptHandlers = new Set<() => void>();
+  private interruptCheck: () => void = () => undefined;
 
   constructor(
     /** Folder whose .datakernel/ holds the catalog, models and history. @default process.cwd() */
@@ -29,6 +31,44 @@ export class Session {
     return this.services.get(key) as T;
   }
 
+  /**
+   * Registers how to cancel a service's work in progress (a running DuckDB query) when the cell that started it
+   * is interrupted: the cell returns at once, and without this the next cell would queue behind the query.
+   * Returns a function that unregisters it.
+   */
+  onInterrupt(handler: () => void): () => void {
+    this.interruptHandlers.add(handler);
+    return () => this.interruptHandlers.delete(handler);
+  }
+
+  /**
+   * Sets how `throwIfInterrupted` knows the calling code belongs to an interrupted cell (the engine's check,
+   * which also serves cell loops).
+   */
+  setInterruptCheck(check: () => void): void {
+    this.interruptCheck = check;
+  }
+
+  /**
+   * Throws when the calling code's cell was interrupted. An interrupted cell that was awaiting is abandoned but
+   * may resume later; a library calls this before starting long work (a query), so an abandoned cell starts
+   * none that the next cells would queue behind.
+   */
+  throwIfInterrupted(): void {
+    this.interruptCheck();
+  }
+
+  /** Cancels the work in progress of an interrupted cell; a handler that fails does not stop the others. */
+  interrupt(): void {
+    for (const handler of this.interruptHandlers) {
+      try {
+        handler();
+      } catch {
+        // Cancelling is best effort: the service may have nothing running, or be closing.
+      }
+    }
+  }
+
   /** Closes services in reverse order of creation; one failing does not stop the others. */
   async close(): Promise<void> {
     for (const closeOne of this.closers.reverse()) {
@@ -40,6 +80,7 @@ export class Session {
     }
     this.closers.length = 0;
     this.services.clear();
+    this.interruptHandlers.clear();
   }
 }
 

@@ -18,6 +18,7 @@ export function embeddedDuckDB(session: Session): Promise<EmbeddedDuckDB> {
       const { DuckDBInstance } = await import('@duckdb/node-api');
       const instance = await DuckDBInstance.create(':memory:');
       const connection = await instance.connect();
+      session.onInterrupt(() => connection.interrupt());
       return { instance, connection };
     },
     async (pending) => {

@@ -57,6 +57,7 @@ const PLANNING_ERROR = /^(Parser|Binder|Catalog) Error/;
  * and the row count comes back with it.
  */
 async function runLast(session: Session, connection: DuckDBConnection, statement: string, bind: (p: DuckDBPreparedStatement) => Promise<void>, where: { statement: number; statements: number }): Promise<QueryResult> {
+  session.throwIfInterrupted();
   const table = tempTable(tempName('result'));
   const prefix = `CREATE TEMP TABLE ${quoteQualified(table.table)} AS `;
   if (!hasParameters(statement)) {
@@ -112,6 +113,7 @@ export async function runSql(session: Session, sql: string, params?: SqlParams, 
   if (options.variables) await registerVariables(session, refs.filter((r) => r.parts.length === 1).map((r) => r.parts[0]), options.variables);
   const bind = (p: DuckDBPreparedStatement) => bindParams(p, params, options.variables);
   for (let i = 0; i < statements.length - 1; i++) {
+    session.throwIfInterrupted();
     const where = { statement: i, statements: statements.length };
     const prepared = await prepare(connection, statements[i], where);
     await bind(prepared);

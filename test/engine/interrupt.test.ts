@@ -66,4 +66,19 @@ describe('interrupts', () => {
     engine.interrupt();
     expect(await value('await new Promise((r) => setTimeout(() => r(3), 30))')).toBe('3');
   });
+
+  it('cancels the DuckDB query of an interrupted %%sql cell, so the next query does not queue behind it', async () => {
+    // Summing 1e11 rows takes minutes: each answer in seconds means the query before it was cancelled. The
+    // first interrupt comes while DuckDB still starts (the query begins after the cell was abandoned), the
+    // second while the query runs.
+    for (const delayMs of [10, 800]) {
+      setTimeout(() => engine.interrupt(), delayMs);
+      const started = performance.now();
+      const long = await run('%%sql\nSELECT sum(range) FROM range(100000000000)');
+      expect(interrupted(long.outcome)).toBe('KeyboardInterrupt');
+      const next = await run('%sql SELECT 41 + 1 AS answer');
+      expect(next.text).toContain('42');
+      expect(performance.now() - started).toBeLessThan(10_000);
+    }
+  });
 });
