@@ -2,6 +2,7 @@ import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import type { Tf } from './backend.js';
 import type { FitOptions, TrainingArrays } from './fit-tfjs.js';
 import { seededRandom, shuffleInPlace } from './random.js';
+import { float32View } from './tensor-view.js';
 
 const BETA1 = 0.9;
 const BETA2 = 0.999;
@@ -242,7 +243,7 @@ export async function fitDense(tf: Tf, model: LayersModel, data: TrainingArrays,
             for (let l = 0; l < hidden; l++) {
               activations.push(tf.fused.matMul({ a: activations[l] as never, b: params[2 * l].tensor as never, bias: params[2 * l + 1].tensor, activation: 'relu' }));
             }
-            input = activations[hidden].dataSync() as Float32Array;
+            input = float32View(tf, activations[hidden]);
           }
           lossSum += output.pass(input, rows, out.w.values, out.b.values, yBatch);
           gradients[2 * hidden] = output.dW;
@@ -251,10 +252,10 @@ export async function fitDense(tf: Tf, model: LayersModel, data: TrainingArrays,
           let delta = tf.tensor2d(output.dInput.subarray(0, rows * width), [rows, width]);
           for (let l = hidden - 1; l >= 0; l--) {
             const inputT = l === 0 ? tf.tensor2d(transpose(xBatch, rows, d, xT.subarray(0, rows * d)), [d, rows]) : tf.transpose(activations[l]);
-            gradients[2 * l] = tf.matMul(inputT, delta).dataSync() as Float32Array;
+            gradients[2 * l] = float32View(tf, tf.matMul(inputT, delta)).slice();
             // The bias gradient sums delta over the batch: in JS where delta came from JS, else as a ones row
             // times delta (faster on wasm than tf.sum over axis 0).
-            gradients[2 * l + 1] = l === hidden - 1 ? output.dInputBias : (tf.matMul(ones!, delta).dataSync() as Float32Array);
+            gradients[2 * l + 1] = l === hidden - 1 ? output.dInputBias : float32View(tf, tf.matMul(ones!, delta)).slice();
             if (l > 0) delta = tf.mul(tf.matMul(delta, params[2 * l].transposed!), tf.step(activations[l]));
           }
         });
