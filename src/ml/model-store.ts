@@ -7,6 +7,7 @@ import type { Session } from '../session/session.js';
 import { tensorflow } from './backend.js';
 import { columnsFromRecords, type ColumnBatch, type InputType } from './columns.js';
 import { denseForward } from './dense-forward.js';
+import { predictInChunks } from './predict-chunks.js';
 import { prepare, type Preparation } from './preparation.js';
 import { classLabel, outputNames, outputUnits, pointPredictions, probabilities, type TargetEncoding, type Task } from './target.js';
 import { fileLoadHandler, fileSaveHandler } from './tfjs-io.js';
@@ -79,8 +80,6 @@ export interface ModelArtifacts {
 export const modelsRoot = (session: Session): string => join(session.stateDir, 'models');
 
 const NAME = /^[A-Za-z_][\w.-]*$/;
-// Rows per tensor when scoring: bounds memory for big batches, large enough that per-call overhead vanishes.
-const PREDICT_CHUNK = 16_384;
 // Up to this much arithmetic the typed-array forward pass beats tfjs-wasm, whose fixed cost per call (~70 µs)
 // dwarfs a few rows' multiply-adds (~1 ns each in JS); beyond it wasm's SIMD kernels win (measured crossover:
 // ~16 rows of the 9 -> 64 -> 32 -> 1 MLP in bench/ml-predict.ts).
@@ -166,18 +165,7 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   /** Raw model outputs (n x units, row-major) for `n` prepared rows. */
   async function modelOutputs(x: Float32Array, n: number): Promise<Float32Array> {
     if (dense && n * dense.macsPerRow <= DENSE_JS_MAX_MACS) return dense.predict(x, n);
-    const width = preparation.outputColumns.length;
-    const units = outputUnits(target);
-    const raw = new Float32Array(n * units);
-    for (let start = 0; start < n; start += PREDICT_CHUNK) {
-      const end = Math.min(n, start + PREDICT_CHUNK);
-      const input = tf.tensor2d(x.subarray(start * width, end * width), [end - start, width]);
-      // One batch per chunk: tfjs-layers' default of 32 makes the wasm backend copy the whole input per batch.
-      const output = model.predict(input, { batchSize: end - start }) as import('@tensorflow/tfjs').Tensor;
-      raw.set(await output.data(), start * units);
-      tf.dispose([input, output]);
-    }
-    return raw;
+    return predictInChunks(tf, model, x, n, preparation.outputColumns.length, outputUnits(target));
   }
 
   async function predictColumns(batch: ColumnBatch): Promise<ColumnPredictions> {

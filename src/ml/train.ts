@@ -1,4 +1,4 @@
-import type { LayersModel, Tensor } from '@tensorflow/tfjs';
+import type { LayersModel } from '@tensorflow/tfjs';
 import { Progress } from '../display/progress.js';
 import { DataKernelError } from '../errors.js';
 import { currentSession, type Session } from '../session/session.js';
@@ -10,6 +10,7 @@ import { fitDense } from './fit-dense.js';
 import { fitTfjs } from './fit-tfjs.js';
 import { taskMetrics, type Metrics } from './metrics.js';
 import { checkModelName, saveModelVersion, type InputField } from './model-store.js';
+import { predictInChunks } from './predict-chunks.js';
 import { newRunId, recordRun, type EpochLog } from './runs.js';
 import { fitLinear, fitLogistic, type LinearWeights } from './solvers.js';
 import { outputUnits, pointPredictions, probabilities, type TargetEncoding, type Task } from './target.js';
@@ -59,26 +60,6 @@ const MAX_NORMAL_EQUATION_WIDTH = 500;
 const MAX_IRLS_WIDTH = 200;
 
 /** Raw model outputs (n x units) for a prepared matrix. */
-// Rows per predict call when scoring a whole split: tfjs-layers' default of 32 makes the wasm backend copy the
-// whole input once per batch, and one batch of every row grows the wasm heap by the full activations (50k rows:
-// 200 ms against 80 ms in chunks, as fresh pages are slow to fault in).
-const SCORE_CHUNK_ROWS = 8192;
-
-async function predictRaw(tf: Tf, model: LayersModel, x: Float32Array, n: number, d: number): Promise<Float32Array> {
-  let values: Float32Array | undefined;
-  for (let start = 0; start < n; start += SCORE_CHUNK_ROWS) {
-    const rows = Math.min(SCORE_CHUNK_ROWS, n - start);
-    let chunk: Float32Array = new Float32Array(0);
-    // The values leave the tidy through the closure: a returned array would be walked element by element.
-    tf.tidy(() => {
-      chunk = (model.predict(tf.tensor2d(x.subarray(start * d, (start + rows) * d), [rows, d]), { batchSize: rows }) as Tensor).dataSync() as Float32Array;
-    });
-    values ??= new Float32Array((n * chunk.length) / rows);
-    values.set(chunk, (start * chunk.length) / rows);
-  }
-  return values ?? new Float32Array(0);
-}
-
 function scoreOutputs(target: TargetEncoding, raw: Float32Array, actual: Float32Array): Metrics {
   const n = actual.length;
   const point = pointPredictions(target, raw, n);
@@ -128,7 +109,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const backend = tf.getBackend();
   const progress = new Progress({ label: `Training ${name} (${kind}, ${backend})`, total: epochs, unit: 'epochs' });
   const evaluate = async (): Promise<Metrics> =>
-    validationRows.length > 0 ? scoreOutputs(target, await predictRaw(tf, model, validationX, validationRows.length, d), validationY) : {};
+    validationRows.length > 0 ? scoreOutputs(target, predictInChunks(tf, model, validationX, validationRows.length, d, units), validationY) : {};
   const logEpoch = async (epoch: number, loss: number, withValidation = true) => {
     const metrics = withValidation ? await evaluate() : {};
     const entry: EpochLog = { epoch, loss };
@@ -147,7 +128,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   if (!custom && kind === 'linear' && d <= MAX_NORMAL_EQUATION_WIDTH) {
     solver = 'normal-equation';
     setLinearWeights(tf, model, fitLinear(trainSet.x, trainSet.y, trainSet.n, d));
-    const raw = await predictRaw(tf, model, trainSet.x, trainSet.n, d);
+    const raw = predictInChunks(tf, model, trainSet.x, trainSet.n, d, units);
     await logEpoch(1, raw.reduce((sum, v, i) => sum + (v - trainSet.y[i]) ** 2, 0) / trainSet.n);
   } else if (!custom && kind === 'logistic' && target.task === 'binary' && d <= MAX_IRLS_WIDTH) {
     solver = 'irls';
@@ -171,7 +152,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     );
   }
   const metrics: Metrics =
-    validationRows.length > 0 ? await evaluate() : scoreOutputs(target, await predictRaw(tf, model, trainSet.x, trainSet.n, d), trainSet.y);
+    validationRows.length > 0 ? await evaluate() : scoreOutputs(target, predictInChunks(tf, model, trainSet.x, trainSet.n, d, units), trainSet.y);
   progress.finish(`done: ${history.length} ${solver === 'irls' ? 'iterations' : 'epochs'}`);
 
   const inputSchema: InputField[] = preparation.features.map((step) => ({ name: step.name, type: step.type, required: !step.indicator }));
