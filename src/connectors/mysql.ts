@@ -1,6 +1,7 @@
 import type { Connection, ConnectionOptions, FieldPacket, TypeCast } from 'mysql2';
 import { Progress } from '../display/progress.js';
 import type { Session } from '../session/session.js';
+import { InFlightQueries } from './in-flight.js';
 import { tempTable, type TableRef } from '../sql/column-writer.js';
 import { embeddedDuckDB } from '../sql/duckdb.js';
 import { quoteIdent, quoteMysqlIdent, tempName } from '../sql/identifiers.js';
@@ -36,6 +37,9 @@ const binaryColumns = (fields: FieldPacket[]) =>
 class MysqlConnector implements Connector {
   readonly kind = 'mysql';
   private client?: Promise<Connection>;
+  /** Server thread of the open connection: what an interrupt cancels. */
+  private thread?: number;
+  private readonly inFlight: InFlightQueries;
 
   constructor(
     private readonly session: Session,
@@ -43,7 +47,9 @@ class MysqlConnector implements Connector {
     readonly displayUri: string,
     private readonly options: ConnectionOptions,
     private readonly database: string,
-  ) {}
+  ) {
+    this.inFlight = new InFlightQueries(session, () => this.cancelRunning());
+  }
 
   private fail(error: unknown, sql?: string) {
     if (isConnectionLost(error)) this.client = undefined;
@@ -61,6 +67,8 @@ class MysqlConnector implements Connector {
       });
       try {
         await new Promise<void>((resolve, reject) => connection.connect((error) => (error ? reject(error) : resolve())));
+        this.thread = connection.threadId;
+        this.inFlight.arm();
         await new Promise<void>((resolve, reject) => connection.query("SET time_zone = '+00:00'", (error) => (error ? reject(error) : resolve())));
       } catch (error) {
         this.client = undefined;
@@ -72,12 +80,33 @@ class MysqlConnector implements Connector {
     return this.client;
   }
 
-  private async rows(sql: string, params: unknown[] = []): Promise<(string | null)[][]> {
+  /** Runs `work`, which sends SQL on the connection, as a query an interrupt cancels. */
+  private async send<T>(work: (connection: Connection) => Promise<T>): Promise<T> {
     const connection = await this.connection();
-    return new Promise((resolve, reject) =>
-      connection.query({ sql, values: params, rowsAsArray: true, typeCast: asText }, (error, rows, fields) =>
-        error ? reject(this.fail(error, sql)) : resolve((rows as unknown[][]).map((row) => textRow(row, binaryColumns(fields ?? [])))),
-      ),
+    return this.inFlight.track(() => work(connection));
+  }
+
+  /** Cancels the connection's running query from a second connection; the connection stays usable. */
+  private async cancelRunning(): Promise<void> {
+    if (this.thread === undefined) return;
+    const { default: mysql } = await import('mysql2/promise');
+    const killer = await mysql.createConnection({ ...this.options, connectTimeout: 5000 });
+    killer.on('error', () => undefined);
+    try {
+      await killer.query('KILL QUERY ?', [this.thread]);
+    } finally {
+      killer.destroy();
+    }
+  }
+
+  private rows(sql: string, params: unknown[] = []): Promise<(string | null)[][]> {
+    return this.send(
+      (connection) =>
+        new Promise((resolve, reject) =>
+          connection.query({ sql, values: params, rowsAsArray: true, typeCast: asText }, (error, rows, fields) =>
+            error ? reject(this.fail(error, sql)) : resolve((rows as unknown[][]).map((row) => textRow(row, binaryColumns(fields ?? [])))),
+          ),
+        ),
     );
   }
 
@@ -117,51 +146,52 @@ class MysqlConnector implements Connector {
   }
 
   /** Streams `sql` into `target`; returns rows loaded and whether the statement had a result set. */
-  private async stream(sql: string, params: unknown[], target: TableRef, progress?: Progress): Promise<{ rows: number; fields: number; affected: number }> {
-    const connection = await this.connection();
-    const query = connection.query({ sql, values: params, rowsAsArray: true, typeCast: asText });
-    // The stream must exist before any await: a short result would otherwise end before anyone listens.
-    const stream = query.stream({ highWaterMark: BATCH_ROWS });
-    let fields: FieldPacket[] | undefined;
-    let binary = new Set<number>();
-    let affected = 0;
-    query.on('fields', (f: FieldPacket[] | undefined) => {
-      // Statements without a result set (UPDATE, INSERT) announce undefined fields.
-      if (!f) return;
-      fields = f;
-      binary = binaryColumns(f);
-    });
-    query.on('result', (result: unknown) => {
-      if (!Array.isArray(result)) affected = Number((result as { affectedRows?: number }).affectedRows ?? 0);
-    });
-    const { connection: duck } = await embeddedDuckDB(this.session);
-    let loader: TextLoader | undefined;
-    let batch: (string | null)[][] = [];
-    let total = 0;
-    try {
-      for await (const row of stream) {
-        if (!Array.isArray(row)) continue;
-        batch.push(textRow(row, binary));
-        if (batch.length >= BATCH_ROWS) {
-          loader ??= new TextLoader(duck, target, fields!.map((f) => mysqlTextColumn(f.name, mysqlFieldType(f as MysqlField))));
-          await loader.append(batch);
-          total += batch.length;
-          batch = [];
-          progress?.update(total);
+  private stream(sql: string, params: unknown[], target: TableRef, progress?: Progress): Promise<{ rows: number; fields: number; affected: number }> {
+    return this.send(async (connection) => {
+      const query = connection.query({ sql, values: params, rowsAsArray: true, typeCast: asText });
+      // The stream must exist before any await: a short result would otherwise end before anyone listens.
+      const stream = query.stream({ highWaterMark: BATCH_ROWS });
+      let fields: FieldPacket[] | undefined;
+      let binary = new Set<number>();
+      let affected = 0;
+      query.on('fields', (f: FieldPacket[] | undefined) => {
+        // Statements without a result set (UPDATE, INSERT) announce undefined fields.
+        if (!f) return;
+        fields = f;
+        binary = binaryColumns(f);
+      });
+      query.on('result', (result: unknown) => {
+        if (!Array.isArray(result)) affected = Number((result as { affectedRows?: number }).affectedRows ?? 0);
+      });
+      const { connection: duck } = await embeddedDuckDB(this.session);
+      let loader: TextLoader | undefined;
+      let batch: (string | null)[][] = [];
+      let total = 0;
+      try {
+        for await (const row of stream) {
+          if (!Array.isArray(row)) continue;
+          batch.push(textRow(row, binary));
+          if (batch.length >= BATCH_ROWS) {
+            loader ??= new TextLoader(duck, target, fields!.map((f) => mysqlTextColumn(f.name, mysqlFieldType(f as MysqlField))));
+            await loader.append(batch);
+            total += batch.length;
+            batch = [];
+            progress?.update(total);
+          }
         }
+        if (!fields) return { rows: 0, fields: 0, affected };
+        loader ??= new TextLoader(duck, target, fields.map((f) => mysqlTextColumn(f.name, mysqlFieldType(f as MysqlField))));
+        await loader.append(batch);
+        const rows = await loader.finish();
+        loader = undefined;
+        progress?.finish(`${rows.toLocaleString('en-US')} rows`);
+        return { rows, fields: fields.length, affected };
+      } catch (error) {
+        loader?.abort();
+        if (error instanceof Error && error.name === 'DataKernelError') throw error;
+        throw this.fail(error, sql);
       }
-      if (!fields) return { rows: 0, fields: 0, affected };
-      loader ??= new TextLoader(duck, target, fields.map((f) => mysqlTextColumn(f.name, mysqlFieldType(f as MysqlField))));
-      await loader.append(batch);
-      const rows = await loader.finish();
-      loader = undefined;
-      progress?.finish(`${rows.toLocaleString('en-US')} rows`);
-      return { rows, fields: fields.length, affected };
-    } catch (error) {
-      loader?.abort();
-      if (error instanceof Error && error.name === 'DataKernelError') throw error;
-      throw this.fail(error, sql);
-    }
+    });
   }
 
   async copyInto(target: TableRef, source: CopySource, options: CopyOptions = {}): Promise<number> {
@@ -187,6 +217,7 @@ class MysqlConnector implements Connector {
   }
 
   async close(): Promise<void> {
+    this.inFlight.disarm();
     const pending = this.client;
     this.client = undefined;
     const connection = await pending?.catch(() => undefined);

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Client, ClientConfig, FieldDef } from 'pg';
+import { InterruptedError } from '../errors.js';
 import type { Session } from '../session/session.js';
+import { InFlightQueries } from './in-flight.js';
 import { Progress } from '../display/progress.js';
 import { tempTable, type TableRef } from '../sql/column-writer.js';
 import { embeddedDuckDB } from '../sql/duckdb.js';
@@ -37,13 +39,18 @@ class PostgresConnector implements Connector {
   readonly kind = 'postgres';
   private client?: Promise<Client>;
   private typeNames = new Map<number, string>();
+  /** Server process of the open client: what an interrupt cancels. */
+  private backend?: number;
+  private readonly inFlight: InFlightQueries;
 
   constructor(
     private readonly session: Session,
     readonly name: string,
     readonly displayUri: string,
     private readonly config: ClientConfig,
-  ) {}
+  ) {
+    this.inFlight = new InFlightQueries(session, () => this.cancelRunning());
+  }
 
   private fail(error: unknown, sql?: string) {
     if (isConnectionLost(error)) this.client = undefined;
@@ -65,6 +72,9 @@ class PostgresConnector implements Connector {
       });
       try {
         await client.connect();
+        // @types/pg does not declare it; pg sets it from the server's BackendKeyData at connect.
+        this.backend = (client as Client & { processID: number }).processID;
+        this.inFlight.arm();
         await client.query("SET TimeZone = 'UTC'; SET IntervalStyle = 'postgres'; SET DateStyle = 'ISO'");
         // Domains are named by their base type, so a domain over numeric loads as a number.
         const types = await client.query({
@@ -83,13 +93,34 @@ class PostgresConnector implements Connector {
     return this.client;
   }
 
-  private async rows(sql: string, params: unknown[] = []): Promise<string[][]> {
+  /** Runs `work`, which sends SQL on the client, as a query an interrupt cancels. */
+  private async send<T>(work: (client: Client) => Promise<T>): Promise<T> {
     const client = await this.connection();
+    return this.inFlight.track(() => work(client));
+  }
+
+  /** Cancels the client's running query from a second connection; the query fails, the client stays usable. */
+  private async cancelRunning(): Promise<void> {
+    if (this.backend === undefined) return;
+    const { default: pg } = await import('pg');
+    const canceller = new pg.Client({ ...this.config, connectionTimeoutMillis: 5000 });
+    canceller.on('error', () => undefined);
     try {
-      return (await client.query({ text: sql, values: params, rowMode: 'array' })).rows as string[][];
-    } catch (error) {
-      throw this.fail(error, sql);
+      await canceller.connect();
+      await canceller.query('SELECT pg_cancel_backend($1)', [this.backend]);
+    } finally {
+      await canceller.end().catch(() => undefined);
     }
+  }
+
+  private rows(sql: string, params: unknown[] = []): Promise<string[][]> {
+    return this.send(async (client) => {
+      try {
+        return (await client.query({ text: sql, values: params, rowMode: 'array' })).rows as string[][];
+      } catch (error) {
+        throw this.fail(error, sql);
+      }
+    });
   }
 
   async tables(): Promise<SourceTable[]> {
@@ -139,57 +170,59 @@ class PostgresConnector implements Connector {
 
   /** Streams `sql` through a cursor into `target`; returns the rows and the command tag. */
   private async stream(sql: string, params: unknown[], target: TableRef, progress?: Progress): Promise<{ rows: number; command: string; fields: number }> {
-    const client = await this.connection();
     const { default: Cursor } = await import('pg-cursor');
-    const cursor = client.query(new Cursor(sql, params, { rowMode: 'array', types: rawText }));
-    const read = () =>
-      new Promise<{ rows: (string | null)[][]; fields: FieldDef[]; command: string }>((resolve, reject) =>
-        cursor.read(BATCH_ROWS, (error, rows, result) => (error ? reject(error) : resolve({ rows: rows as (string | null)[][], fields: result?.fields ?? [], command: result?.command ?? '' }))),
-      );
-    try {
-      let batch = await read();
-      if (batch.fields.length === 0) {
-        await cursor.close();
-        return { rows: 0, command: batch.command, fields: 0 };
-      }
-      const first = batch;
-      const rows = await this.load(first.fields, target, progress, async function* () {
-        yield first.rows;
-        while (batch.rows.length === BATCH_ROWS) {
-          batch = await read();
-          yield batch.rows;
+    return this.send(async (client) => {
+      const cursor = client.query(new Cursor(sql, params, { rowMode: 'array', types: rawText }));
+      const read = () =>
+        new Promise<{ rows: (string | null)[][]; fields: FieldDef[]; command: string }>((resolve, reject) =>
+          cursor.read(BATCH_ROWS, (error, rows, result) => (error ? reject(error) : resolve({ rows: rows as (string | null)[][], fields: result?.fields ?? [], command: result?.command ?? '' }))),
+        );
+      try {
+        let batch = await read();
+        if (batch.fields.length === 0) {
+          await cursor.close();
+          return { rows: 0, command: batch.command, fields: 0 };
         }
-      });
-      await cursor.close();
-      return { rows, command: batch.command, fields: first.fields.length };
-    } catch (error) {
-      // No cursor.close() here: a failed cursor has already synced, and on a dead connection close() would
-      // wait forever for a server that is gone.
-      if (error instanceof Error && error.name === 'DataKernelError') throw error;
-      // Postgres refuses several statements in one prepared statement before running any of them.
-      if (params.length === 0 && /cannot insert multiple commands/.test(String((error as Error).message))) return this.runScript(sql, target);
-      throw this.fail(error, sql);
-    }
+        const first = batch;
+        const rows = await this.load(first.fields, target, progress, async function* () {
+          yield first.rows;
+          while (batch.rows.length === BATCH_ROWS) {
+            batch = await read();
+            yield batch.rows;
+          }
+        });
+        await cursor.close();
+        return { rows, command: batch.command, fields: first.fields.length };
+      } catch (error) {
+        // No cursor.close() here: a failed cursor has already synced, and on a dead connection close() would
+        // wait forever for a server that is gone.
+        if (error instanceof Error && error.name === 'DataKernelError') throw error;
+        // Postgres refuses several statements in one prepared statement before running any of them.
+        if (params.length === 0 && /cannot insert multiple commands/.test(String((error as Error).message))) return this.runScript(sql, target);
+        throw this.fail(error, sql);
+      }
+    });
   }
 
   /**
    * A script of several statements (a set-up cell) goes through the simple query protocol, which allows them
    * but cannot stream; the last statement's rows are the result.
    */
-  private async runScript(sql: string, target: TableRef): Promise<{ rows: number; command: string; fields: number }> {
-    const client = await this.connection();
-    try {
-      const outcome: unknown = await client.query({ text: sql, rowMode: 'array', types: rawText });
-      const last = ([outcome].flat() as Array<{ rows: (string | null)[][]; fields: FieldDef[]; command: string }>).at(-1)!;
-      if (last.fields.length === 0) return { rows: 0, command: last.command ?? '', fields: 0 };
-      const rows = await this.load(last.fields, target, undefined, async function* () {
-        yield last.rows;
-      });
-      return { rows, command: last.command ?? '', fields: last.fields.length };
-    } catch (error) {
-      if (error instanceof Error && error.name === 'DataKernelError') throw error;
-      throw this.fail(error, sql);
-    }
+  private runScript(sql: string, target: TableRef): Promise<{ rows: number; command: string; fields: number }> {
+    return this.send(async (client) => {
+      try {
+        const outcome: unknown = await client.query({ text: sql, rowMode: 'array', types: rawText });
+        const last = ([outcome].flat() as Array<{ rows: (string | null)[][]; fields: FieldDef[]; command: string }>).at(-1)!;
+        if (last.fields.length === 0) return { rows: 0, command: last.command ?? '', fields: 0 };
+        const rows = await this.load(last.fields, target, undefined, async function* () {
+          yield last.rows;
+        });
+        return { rows, command: last.command ?? '', fields: last.fields.length };
+      } catch (error) {
+        if (error instanceof Error && error.name === 'DataKernelError') throw error;
+        throw this.fail(error, sql);
+      }
+    });
   }
 
   /** Loads Postgres text rows into the DuckDB table `target`, typed from the fields. */
@@ -224,21 +257,22 @@ class PostgresConnector implements Connector {
     const dir = mkdtempSync(join(tmpdir(), 'dk-pg-copy-'));
     const file = join(dir, 'rows.csv');
     try {
-      const client = await this.connection();
       const { to } = await import('pg-copy-streams');
-      const stream = client.query(to(`COPY (SELECT ${select} FROM ${qualified}) TO STDOUT WITH (FORMAT csv, NULL '\\N')`));
-      let lines = 0;
-      stream.on('data', (chunk: Buffer) => {
-        for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) lines++;
-        progress?.update(lines);
+      await this.send(async (client) => {
+        const stream = client.query(to(`COPY (SELECT ${select} FROM ${qualified}) TO STDOUT WITH (FORMAT csv, NULL '\\N')`));
+        let lines = 0;
+        stream.on('data', (chunk: Buffer) => {
+          for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) lines++;
+          progress?.update(lines);
+        });
+        await pipeline(stream, createWriteStream(file));
       });
-      await pipeline(stream, createWriteStream(file));
       const { connection } = await embeddedDuckDB(this.session);
       const rows = await loadTextCsv(connection, target, text, file);
       progress?.finish(`${rows.toLocaleString('en-US')} rows`);
       return rows;
     } catch (error) {
-      if (error instanceof Error && error.name === 'DataKernelError') throw error;
+      if (error instanceof InterruptedError || (error instanceof Error && error.name === 'DataKernelError')) throw error;
       throw this.fail(error);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -267,6 +301,7 @@ class PostgresConnector implements Connector {
   }
 
   async close(): Promise<void> {
+    this.inFlight.disarm();
     const pending = this.client;
     this.client = undefined;
     const client = await pending?.catch(() => undefined);

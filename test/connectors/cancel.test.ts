@@ -1,0 +1,36 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { engineHarness } from '../engine/engine-harness.js';
+
+const { engine, run, value } = engineHarness();
+afterAll(() => engine.shutdown());
+
+const interrupted = (outcome: Awaited<ReturnType<typeof run>>['outcome']) =>
+  outcome.status === 'error' ? outcome.error.ename : `not interrupted: ${outcome.status}`;
+
+/**
+ * A 60-second query interrupted after 500 ms: the next query on the same connection answers within seconds only
+ * if the first was cancelled on the server (otherwise it queues behind it).
+ */
+async function interruptsAndAnswers(name: string, sleep: string): Promise<void> {
+  setTimeout(() => engine.interrupt(), 500);
+  const started = performance.now();
+  const long = await run(`%%sql --on ${name}\n${sleep}`);
+  expect(interrupted(long.outcome)).toBe('KeyboardInterrupt');
+  // Without the cancel the answer waits the full minute: the timeout turns that into a failed assertion.
+  const next = await run(`%%sql --on ${name}\nSELECT 42 AS answer`, { timeoutMs: 10_000 });
+  expect(next.outcome.status).toBe('ok');
+  expect(next.text).toMatch(/^42$/m);
+  expect(performance.now() - started).toBeLessThan(10_000);
+}
+
+describe('interrupting a %%sql --on cell cancels its query on the server', () => {
+  it('Postgres', async () => {
+    await value('%connect cancel_pg postgres://postgres@127.0.0.1:5432/test');
+    await interruptsAndAnswers('cancel_pg', 'SELECT pg_sleep(60)');
+  }, 20_000);
+
+  it('MySQL', async () => {
+    await value('%connect cancel_my mysql://root@127.0.0.1:3306/test');
+    await interruptsAndAnswers('cancel_my', 'SELECT SLEEP(60)');
+  }, 20_000);
+});
