@@ -6,7 +6,7 @@ import { tempTable, type TableRef } from '../sql/column-writer.js';
 import { embeddedDuckDB } from '../sql/duckdb.js';
 import { quoteIdent, quoteMysqlIdent, tempName } from '../sql/identifiers.js';
 import { QueryResult } from '../sql/result.js';
-import { nameParts } from '../sql/sql-text.js';
+import { nameParts, splitStatements } from '../sql/sql-text.js';
 import type { Connector, CopyOptions, CopySource, SourceColumn, SourceTable } from './connector.js';
 import { mysqlFieldType, mysqlTextColumn, mysqlTypeToDuckDB, type MysqlField } from './mysql-types.js';
 import { isConnectionLost, sourceError } from './source-error.js';
@@ -110,6 +110,11 @@ class MysqlConnector implements Connector {
     );
   }
 
+  /** Runs a statement for its effect; any rows it returns are dropped. */
+  private execute(sql: string): Promise<void> {
+    return this.send((connection) => new Promise((resolve, reject) => connection.query(sql, (error) => (error ? reject(this.fail(error, sql)) : resolve()))));
+  }
+
   async tables(): Promise<SourceTable[]> {
     const rows = await this.rows(
       `SELECT table_schema, table_name, table_type FROM information_schema.tables
@@ -205,9 +210,16 @@ class MysqlConnector implements Connector {
     return (await this.stream(`SELECT * FROM ${quoteMysqlIdent(schema)}.${quoteMysqlIdent(table)}`, [], target, progress)).rows;
   }
 
+  /**
+   * Runs SQL on MySQL itself. A script of several statements (a set-up cell) runs one statement at a time, as
+   * the connection does not take several at once (that would widen what an injected value could do); the
+   * last statement's rows are the result. Parameters go with a single statement.
+   */
   async query(sql: string, params: unknown[] = []): Promise<QueryResult> {
+    const statements = params.length > 0 ? [sql] : splitStatements(sql);
+    for (const statement of statements.slice(0, -1)) await this.execute(statement);
     const target = tempTable(tempName('mysql'));
-    const outcome = await this.stream(sql, params, target);
+    const outcome = await this.stream(statements.at(-1) ?? sql, params, target);
     if (outcome.fields === 0) {
       // Statements without rows (INSERT, CREATE...) report the rows they changed.
       const { connection } = await embeddedDuckDB(this.session);

@@ -74,6 +74,16 @@ describe('mysql connector', () => {
     expect(await result.toArray()).toEqual([{ affected_rows: 1n }]);
   });
 
+  it('runs a script of several statements on the source, one at a time, and returns the last result', async () => {
+    const result = await getConnection(session, 'my').query(
+      "DROP TABLE IF EXISTS sql_script; CREATE TABLE sql_script (id INT, note VARCHAR(20)); INSERT INTO sql_script VALUES (1, 'a;b'), (2, NULL);\nSELECT count(*) AS n, max(note) AS note FROM sql_script",
+    );
+    expect(await result.toArray()).toEqual([{ n: 2n, note: 'a;b' }]);
+    const failing = await getConnection(session, 'my').query('SELECT 1; SELEC 2; SELECT 3').catch((e) => e);
+    expect(failing.message).toMatch(/SQL syntax/);
+    await getConnection(session, 'my').query('DROP TABLE sql_script');
+  });
+
   it('names a missing table and bad SQL clearly', async () => {
     const missing = await runSql(session, 'SELECT * FROM my.test.sql_nope').catch((e) => e);
     expect(missing).toBeInstanceOf(DataKernelError);
