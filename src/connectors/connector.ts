@@ -29,6 +29,8 @@ export type CopySource = { table: string } | { sql: string; params?: unknown[] }
 export interface CopyOptions {
   /** Show a progress bar for long copies. @default true */
   progress?: boolean;
+  /** For a table: only these of its columns. @default all */
+  columns?: string[];
 }
 
 /** A connected source. Remote sources (postgres, mysql) load tables into DuckDB on demand. */

@@ -207,7 +207,8 @@ class MysqlConnector implements Connector {
       const estimate = await this.estimate(schema, table).catch(() => 0);
       if (estimate >= PROGRESS_MIN_ROWS) progress = new Progress({ label: `${this.name}.${source.table} → DuckDB`, total: estimate, unit: 'rows' });
     }
-    return (await this.stream(`SELECT * FROM ${quoteMysqlIdent(schema)}.${quoteMysqlIdent(table)}`, [], target, progress)).rows;
+    const select = options.columns ? options.columns.map(quoteMysqlIdent).join(', ') : '*';
+    return (await this.stream(`SELECT ${select} FROM ${quoteMysqlIdent(schema)}.${quoteMysqlIdent(table)}`, [], target, progress)).rows;
   }
 
   /**

@@ -248,9 +248,9 @@ class PostgresConnector implements Connector {
     }
   }
 
-  private async copyTable(target: TableRef, table: string, progress?: Progress): Promise<number> {
+  private async copyTable(target: TableRef, table: string, progress?: Progress, only?: string[]): Promise<number> {
     const qualified = this.qualified(table);
-    const columns = await this.columns(table);
+    const columns = (await this.columns(table)).filter((c) => !only || only.includes(c.name));
     const text = columns.map((c) => pgTextColumn(c.name, c.sourceType));
     // Arrays leave Postgres as JSON, which DuckDB casts to typed lists.
     const select = columns.map((c) => (c.duckdbType.endsWith('[]') ? `to_json(${quoteIdent(c.name)})` : quoteIdent(c.name))).join(', ');
@@ -286,7 +286,7 @@ class PostgresConnector implements Connector {
       const estimate = await this.estimate(this.qualified(source.table)).catch(() => 0);
       if (estimate >= PROGRESS_MIN_ROWS) progress = new Progress({ label: `${this.name}.${source.table} → DuckDB`, total: estimate, unit: 'rows' });
     }
-    return this.copyTable(target, source.table, progress);
+    return this.copyTable(target, source.table, progress, options.columns);
   }
 
   async query(sql: string, params: unknown[] = []): Promise<QueryResult> {

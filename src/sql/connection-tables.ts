@@ -1,15 +1,19 @@
+import type { Connector } from '../connectors/connector.js';
 import { findConnection } from '../connectors/registry.js';
 import type { Session } from '../session/session.js';
 import { embeddedDuckDB } from './duckdb.js';
 import { quoteQualified } from './identifiers.js';
+import { neededColumns, type RemoteTable } from './needed-columns.js';
 import type { TableReference } from './sql-text.js';
 
 /**
  * Loads the tables of remote connections (postgres, mysql) that SQL text names as NAME.schema.table or
  * NAME.table into the embedded DuckDB under the same name, fresh for each query: DuckDB cannot reach them itself.
+ * Given the statements that will run, only the columns they read are loaded (see neededColumns).
  */
-export async function loadConnectionTables(session: Session, refs: TableReference[]): Promise<void> {
-  const loaded = new Set<string>();
+export async function loadConnectionTables(session: Session, refs: TableReference[], statements?: string[]): Promise<void> {
+  const remote: (RemoteTable & { connector: Connector; source: string })[] = [];
+  const seen = new Set<string>();
   for (const ref of refs) {
     if (ref.parts.length < 2 || ref.parts.length > 3) continue;
     const connector = findConnection(session, ref.parts[0]);
@@ -17,10 +21,14 @@ export async function loadConnectionTables(session: Session, refs: TableReferenc
     const schema = ref.parts.length === 3 ? ref.parts[1] : 'main';
     const table = ref.parts.at(-1)!;
     const key = JSON.stringify([connector.name, schema.toLowerCase(), table.toLowerCase()]);
-    if (loaded.has(key)) continue;
-    loaded.add(key);
-    const { connection } = await embeddedDuckDB(session);
-    await connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteQualified(connector.name, schema)}`);
-    await connector.copyInto({ catalog: connector.name, schema, table }, { table: ref.source.slice(1).join('.') });
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const source = ref.source.slice(1).join('.');
+    remote.push({ connector, source, target: { catalog: connector.name, schema, table }, columns: statements ? await connector.columns(source) : [] });
   }
+  if (remote.length === 0) return;
+  const { connection } = await embeddedDuckDB(session);
+  for (const { target } of remote) await connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteQualified(target.catalog, target.schema)}`);
+  const needed = statements ? await neededColumns(connection, remote, statements) : new Map<RemoteTable, string[]>();
+  for (const table of remote) await table.connector.copyInto(table.target, { table: table.source }, { columns: needed.get(table) });
 }

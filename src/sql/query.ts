@@ -109,8 +109,9 @@ export async function runSql(session: Session, sql: string, params?: SqlParams, 
   if (statements.length === 0) throw new DataKernelError('No SQL to run', 'Write a statement, e.g. SELECT 42 AS answer.');
   const { connection } = await embeddedDuckDB(session);
   const refs = tableReferences(sql);
-  await loadConnectionTables(session, refs);
+  // Variables first: working out which columns of connection tables a query reads plans it, and needs them.
   if (options.variables) await registerVariables(session, refs.filter((r) => r.parts.length === 1).map((r) => r.parts[0]), options.variables);
+  await loadConnectionTables(session, refs, statements);
   const bind = (p: DuckDBPreparedStatement) => bindParams(p, params, options.variables);
   for (let i = 0; i < statements.length - 1; i++) {
     session.throwIfInterrupted();

@@ -76,7 +76,9 @@ export function splitStatements(sql: string): string[] {
   return parts;
 }
 
-const NOT_A_TABLE = new Set(['select', 'lateral', 'unnest', 'values', 'with', 'only']);
+const NOT_A_TABLE = new Set(['select', 'lateral', 'unnest', 'values', 'with', 'only', 'tables', 'all', 'databases']);
+// Statements that name a table right after their keyword: DESCRIBE t, SUMMARIZE t, SHOW t.
+const NAMES_A_TABLE = new Set(['describe', 'summarize', 'show']);
 const ENDS_FROM_LIST = new Set([
   'where', 'group', 'order', 'limit', 'having', 'qualify', 'window', 'union', 'except', 'intersect', 'offset', 'returning', 'set',
 ]);
@@ -88,8 +90,8 @@ export interface TableReference {
 }
 
 /**
- * Table names that SQL text reads: each name after FROM or JOIN and after the commas
- * of a FROM list. Function calls (`read_parquet(...)`) and subqueries are not names.
+ * Table names that SQL text reads: each name after FROM or JOIN and after the commas of a FROM list, and the
+ * table of DESCRIBE, SUMMARIZE and SHOW. Function calls (`read_parquet(...)`) and subqueries are not names.
  */
 export function tableReferences(sql: string): TableReference[] {
   const list = tokens(sql);
@@ -105,7 +107,7 @@ export function tableReferences(sql: string): TableReference[] {
       depth--;
       if (fromDepth.length && fromDepth.at(-1)! > depth) fromDepth.pop();
     }
-    const startsName = lower === 'from' || lower === 'join' || (inFromList && t.kind === 'symbol' && t.text === ',' && fromDepth.at(-1) === depth);
+    const startsName = lower === 'from' || lower === 'join' || NAMES_A_TABLE.has(lower) || (inFromList && t.kind === 'symbol' && t.text === ',' && fromDepth.at(-1) === depth);
     if (lower === 'from') {
       inFromList = true;
       fromDepth.push(depth);

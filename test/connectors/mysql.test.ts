@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, getConnection } from '../../src/connectors/index.js';
 import { DataKernelError } from '../../src/errors.js';
 import { Session } from '../../src/session/session.js';
+import { embeddedDuckDB } from '../../src/sql/duckdb.js';
 import { runSql } from '../../src/sql/index.js';
 
 const session = new Session(mkdtempSync(join(tmpdir(), 'dk-mysql-')));
@@ -52,6 +53,10 @@ describe('mysql connector', () => {
     expect([...(full.bl as Uint8Array)]).toEqual([1, 2, 255]);
     const exact = await runSql(session, 'SELECT wide::VARCHAR AS w FROM my.sql_types WHERE id = 1');
     expect(await exact.toArray()).toEqual([{ w: '12345678901234567890.1234' }]);
+    // Only the columns the query read were loaded.
+    const { connection } = await embeddedDuckDB(session);
+    const loaded = await connection.runAndReadAll("SELECT column_name FROM duckdb_columns() WHERE database_name = 'my' AND schema_name = 'main' AND table_name = 'sql_types' ORDER BY column_index");
+    expect(loaded.getRows().map(([name]) => name)).toEqual(['id', 'wide']);
     expect(Object.values(empty).every((v) => v === null)).toBe(true);
   });
 

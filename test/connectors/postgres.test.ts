@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, disconnect, getConnection, listConnections } from '../../src/connectors/index.js';
 import { DataKernelError } from '../../src/errors.js';
 import { Session } from '../../src/session/session.js';
+import { embeddedDuckDB } from '../../src/sql/duckdb.js';
 import { runSql } from '../../src/sql/index.js';
 
 const URI = 'postgres://postgres@127.0.0.1:5432/test';
@@ -83,6 +84,31 @@ describe('postgres connector', () => {
     const result = await runSql(session, 'SELECT count(*) AS n, sum(id) AS s, max(s) AS m FROM pg.sqltest_pg.big b JOIN range(1, 11) r(k) ON b.id % 10 = r.k % 10');
     expect(await result.toArray()).toEqual([{ n: 1_000_000n, s: 500000500000n, m: 'row 999999' }]);
   }, 120_000);
+
+  it('loads only the columns a query reads, and every column when it cannot tell', async () => {
+    // Read straight from DuckDB: a query through runSql would load the table again.
+    const loaded = async () => {
+      const { connection } = await embeddedDuckDB(session);
+      const reader = await connection.runAndReadAll("SELECT column_name FROM duckdb_columns() WHERE database_name = 'pg' AND schema_name = 'sqltest_pg' AND table_name = 'types' ORDER BY column_index");
+      return reader.getRows().map(([name]) => name);
+    };
+    const filtered = await runSql(session, `SELECT sum(i4) AS s FROM pg.sqltest_pg.types WHERE "Mixed Case" = 'm' AND b`);
+    expect(await filtered.toArray()).toEqual([{ s: 2n }]);
+    expect(await loaded()).toEqual(['i4', 'b', 'Mixed Case']);
+    const joined = await runSql(session, 'SELECT t.id, x.t FROM pg.sqltest_pg.types t JOIN pg.sqltest_pg.texts x ON x.n = t.id ORDER BY 1');
+    expect(await joined.toArray()).toEqual([{ id: 1, t: '' }, { id: 2, t: null }]);
+    expect(await loaded()).toEqual(['id']);
+    const counted = await runSql(session, 'SELECT count(*) AS n FROM pg.sqltest_pg.types');
+    expect(await counted.toArray()).toEqual([{ n: 2n }]);
+    expect(await loaded()).toEqual(['id']);
+    // A parameter keeps DuckDB from planning ahead, and DESCRIBE scans nothing: all columns come.
+    const bound = await runSql(session, 'SELECT id FROM pg.sqltest_pg.types WHERE id = $id', { id: 1 });
+    expect(await bound.toArray()).toEqual([{ id: 1 }]);
+    expect(await loaded()).toHaveLength(23);
+    await runSql(session, 'SELECT i2 FROM pg.sqltest_pg.types');
+    const described = await runSql(session, 'DESCRIBE pg.sqltest_pg.types');
+    expect(described.numRows).toBe(23);
+  });
 
   it('sends --on queries to Postgres unchanged, with its own dialect and parameters', async () => {
     const connector = getConnection(session, 'pg');

@@ -39,6 +39,15 @@ describe('tableReferences', () => {
   });
 });
 
+describe('tableReferences of DESCRIBE, SUMMARIZE and SHOW', () => {
+  it('finds the table they name, and no table in SHOW TABLES or DESCRIBE SELECT', () => {
+    const names = (sql: string) => tableReferences(sql).map((r) => r.parts.join('.'));
+    expect(names('DESCRIBE pg.public.orders')).toEqual(['pg.public.orders']);
+    expect(names('SUMMARIZE df; SHOW "My Table"')).toEqual(['df', 'My Table']);
+    expect(names('SHOW TABLES; SHOW ALL TABLES; DESCRIBE SELECT 1 AS a')).toEqual([]);
+  });
+});
+
 describe('hasParameters', () => {
   it('sees $name, $1 and ? outside strings, identifiers and comments', () => {
     expect(hasParameters('SELECT * FROM t WHERE a = $min')).toBe(true);
