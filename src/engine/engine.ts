@@ -4,7 +4,7 @@ import { clearOutput, display, input } from '../display/display-api.js';
 import { format } from '../display/format.js';
 import { isDisplayable } from '../display/mime.js';
 import { currentOutput, runWithOutput, type OutputSink } from '../display/output.js';
-import { InterruptedError } from '../errors.js';
+import { DataKernelError, InterruptedError } from '../errors.js';
 import { helpText } from '../magics/args.js';
 import { invokeMagic } from '../magics/invoke.js';
 import { isMagicName, loadMagic, magicNames } from '../magics/registry.js';
@@ -47,6 +47,7 @@ export class Engine implements Interpreter {
   private lastOutput: OutputSink | undefined;
   private nextInput: string | undefined;
   private cellSource = '';
+  private restoreExit: () => void = () => undefined;
 
   constructor(options: EngineOptions = {}) {
     this.session = options.session ?? new Session();
@@ -54,6 +55,7 @@ export class Engine implements Interpreter {
     this.session.setInterruptCheck(this.interrupter.check);
     captureConsole();
     this.installGlobals();
+    this.guardExit();
     process.on('unhandledRejection', (reason) => this.reportAsync('Unhandled promise rejection', reason));
     process.on('uncaughtException', (error) => this.reportAsync('Uncaught exception in a callback', error));
   }
@@ -70,6 +72,25 @@ export class Engine implements Interpreter {
       enumerable: false,
     });
     Object.assign(globalThis, { display, clearOutput, input });
+  }
+
+  /**
+   * process.exit() from a cell (or its timers and callbacks) would end the kernel and lose every variable: it
+   * throws in the cell instead, as IPython turns sys.exit() into an error. Exits outside cells go through.
+   */
+  private guardExit(): void {
+    const exit = process.exit;
+    const guarded = ((code?: number | string | null) => {
+      if (!this.interrupter.inCell()) return exit.call(process, code as number | undefined);
+      throw new DataKernelError(
+        `process.exit(${code ?? ''}) would end the kernel and lose its state, so the cell stops here instead`,
+        'For a fresh state restart the kernel from the front end (Kernel > Restart); in the REPL, .exit or Ctrl-D leaves.',
+      );
+    }) as typeof process.exit;
+    process.exit = guarded;
+    this.restoreExit = () => {
+      if (process.exit === guarded) process.exit = exit;
+    };
   }
 
   private magicContext() {
@@ -202,6 +223,7 @@ export class Engine implements Interpreter {
   }
 
   async shutdown(): Promise<void> {
+    this.restoreExit();
     await this.session.close();
     await this.interrupter.close();
   }

@@ -112,6 +112,11 @@ export class Interrupter {
     }
   }
 
+  /** Whether the calling code is a cell's, or one of its awaits, timers or callbacks. */
+  inCell(): boolean {
+    return this.cellTokens.getStore() !== undefined;
+  }
+
   close(): Promise<number> {
     return this.watcher.terminate();
   }

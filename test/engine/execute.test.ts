@@ -141,6 +141,16 @@ describe('errors', () => {
     expect(await value('kept')).toBe('5');
   });
 
+  it('turns process.exit() in a cell, and in its timers, into an error: the kernel and its state live on', async () => {
+    await value('const survivor = 11');
+    const { outcome } = await run('process.exit(3)');
+    expect(outcome.status === 'error' && outcome.error.evalue).toMatch(/process\.exit\(3\) would end the kernel/);
+    const { sink } = await run('setTimeout(() => process.exit(4), 10); 0');
+    await sleep(100);
+    expect(sink.text()).toMatch(/Uncaught exception in a callback:\n.*process\.exit\(4\) would end the kernel/);
+    expect(await value('survivor')).toBe('11');
+  });
+
   it('shows an Error value with its stack mapped into the cell', async () => {
     const shown = await value("const made = new TypeError('as a value')\nmade");
     expect(shown).toMatch(/^TypeError: as a value\n    at \(cell\[\d+\]:1:14\)/);

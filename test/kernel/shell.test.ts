@@ -60,6 +60,7 @@ beforeAll(async () => {
     r["kernel_open"] = execute(kc, 'const c = comms.open("from-kernel", { x: 1 }); c.send({ y: 2 }); c.close()')
     r["rejection"] = execute(kc, 'Promise.reject(new Error("nobody catches me")); await new Promise((ok) => setTimeout(ok, 50))')
     r["callback_throws"] = execute(kc, 'setTimeout(() => { throw new RangeError("from a timer") }, 10); await new Promise((ok) => setTimeout(ok, 50))')
+    r["exit"] = execute(kc, "process.exit(7)")
     r["alive"] = execute(kc, "answer")
     r["user_expressions"] = execute(kc, "1", user_expressions={"a": "answer * 2", "b": "nope.x"})
     stop(km, kc)
@@ -175,6 +176,12 @@ describe('shell requests through jupyter_client', () => {
     const text = ofType(out.rejection, 'stream').map((m) => m.content.text).join('');
     expect(text).toContain('nobody catches me');
     expect(ofType(out.callback_throws, 'stream').map((m) => m.content.text).join('')).toMatch(/RangeError: from a timer/);
+    expect(ofType(out.alive, 'execute_result')[0].content.data['text/plain']).toBe('43');
+  });
+
+  it('turns process.exit() in a cell into an error reply and keeps running', () => {
+    expect(out.exit.reply.content.status).toBe('error');
+    expect(ofType(out.exit, 'error')[0].content.evalue).toMatch(/process\.exit\(7\) would end the kernel/);
     expect(ofType(out.alive, 'execute_result')[0].content.data['text/plain']).toBe('43');
   });
 
