@@ -53,8 +53,8 @@ const PLANNING_ERROR = /^(Parser|Binder|Catalog) Error/;
 /**
  * Runs the last statement with its rows going into a temp table: CREATE TEMP TABLE AS when DuckDB takes it (a
  * query: one planning, rows never leave DuckDB), else the statement itself (SHOW, PRAGMA, INSERT...) with its
- * few rows written back. A statement without parameters takes one round trip to DuckDB (no separate prepare),
- * and the row count comes back with it.
+ * few rows written back. A statement without parameters takes one round trip to DuckDB: no separate prepare,
+ * and the row count, column types and first rows are read in the same call.
  */
 async function runLast(session: Session, connection: DuckDBConnection, statement: string, bind: (p: DuckDBPreparedStatement) => Promise<void>, where: { statement: number; statements: number }): Promise<QueryResult> {
   session.throwIfInterrupted();
@@ -62,8 +62,8 @@ async function runLast(session: Session, connection: DuckDBConnection, statement
   const prefix = `CREATE TEMP TABLE ${quoteQualified(table.table)} AS `;
   if (!hasParameters(statement)) {
     try {
-      const created = await connection.runAndReadAll(prefix + statement);
-      return QueryResult.fromTable(session, table, Number(created.getRows()[0]?.[0]));
+      // The newline ends a trailing line comment of the statement.
+      return QueryResult.fromHead(session, table, await connection.runAndReadAll(`${prefix}${statement}\n;${QueryResult.headQuery(session, table)}`));
     } catch (error) {
       if (!PLANNING_ERROR.test(error instanceof Error ? error.message : String(error))) throw sqlError(error, { ...where, prefix });
     }
@@ -76,13 +76,12 @@ async function runLast(session: Session, connection: DuckDBConnection, statement
   }
   if (ctas) {
     await bind(ctas);
-    let created;
     try {
-      created = await ctas.runAndReadAll();
+      await ctas.run();
     } catch (error) {
       throw sqlError(error, { ...where, prefix });
     }
-    return QueryResult.fromTable(session, table, Number(created.getRows()[0]?.[0]));
+    return QueryResult.fromTable(session, table);
   }
   const prepared = await prepare(connection, statement, where);
   await bind(prepared);
@@ -96,7 +95,7 @@ async function runLast(session: Session, connection: DuckDBConnection, statement
   const values = reader.getColumnsJS();
   const names = reader.deduplicatedColumnNames();
   await writeColumns(connection, table, names.map((name, i) => ({ name, sqlType: types[i], values: values[i] ?? [] })));
-  return QueryResult.fromTable(session, table, reader.currentRowCount);
+  return QueryResult.fromTable(session, table);
 }
 
 /**

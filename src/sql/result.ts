@@ -1,3 +1,4 @@
+import type { DuckDBResultReader } from '@duckdb/node-api';
 import type { Table } from 'apache-arrow';
 import type { DataFrame } from 'danfojs-node';
 import type { MimeBundle } from '../display/mime.js';
@@ -19,10 +20,23 @@ export interface ResultColumn {
 }
 
 // A result's temp table goes when nothing refers to the result any more, so long sessions do not pile them up.
+// The tables of results collected together go in one round trip to DuckDB, not one each in front of the next
+// queries.
+const uncollected = new Map<Session, string[]>();
 const dropWhenCollected = new FinalizationRegistry<{ session: Session; relation: string }>(({ session, relation }) => {
-  void embeddedDuckDB(session)
-    .then(({ connection }) => connection.run(`DROP TABLE IF EXISTS ${relation}`))
-    .catch(() => undefined);
+  const pending = uncollected.get(session);
+  if (pending) {
+    pending.push(relation);
+    return;
+  }
+  uncollected.set(session, [relation]);
+  setImmediate(() => {
+    const relations = uncollected.get(session) ?? [];
+    uncollected.delete(session);
+    void embeddedDuckDB(session)
+      .then(({ connection }) => connection.run(relations.map((r) => `DROP TABLE IF EXISTS ${r};`).join('\n')))
+      .catch(() => undefined);
+  });
 });
 
 /** JSON-safe value for application/vnd.dataresource+json. */
@@ -84,18 +98,28 @@ export class QueryResult {
 
   /**
    * Wraps a table of the embedded DuckDB that the result owns: it is dropped once the result is garbage
-   * collected. One query reads the column types and the rows a display shows; `rowCount`, when the caller
-   * knows it (CREATE TABLE AS reports it), saves counting.
+   * collected.
    */
-  static async fromTable(session: Session, ref: TableRef, rowCount?: number): Promise<QueryResult> {
+  static async fromTable(session: Session, ref: TableRef): Promise<QueryResult> {
     const { connection } = await embeddedDuckDB(session);
+    return QueryResult.fromHead(session, ref, await connection.runAndReadAll(QueryResult.headQuery(session, ref)));
+  }
+
+  /**
+   * The query that reads, in one go, what a result keeps of its table: the row count (first column), then the
+   * columns with their types and the rows a display shows. Run right after the statement that made the table,
+   * in the same round trip, it saves one; pass its reader to `fromHead`.
+   */
+  static headQuery(session: Session, ref: TableRef): string {
     const relation = relationOf(ref);
-    const limit = displayLimit(session);
-    const reader = await connection.runAndReadAll(`SELECT * FROM ${relation} LIMIT ${limit}`);
-    const columns = reader.columnNames().map((name, i) => ({ name, type: typeName(reader.columnType(i)) }));
+    return `SELECT (SELECT count(*) FROM ${relation}) AS "__dk_rows", * FROM ${relation} LIMIT ${displayLimit(session)}`;
+  }
+
+  /** The result of table `ref` from the reader of its `headQuery`, run with the same display limit. */
+  static fromHead(session: Session, ref: TableRef, reader: DuckDBResultReader): QueryResult {
     const rows = reader.getRowsJS() as unknown[][];
-    const numRows = rowCount ?? (rows.length < limit ? rows.length : Number((await connection.runAndReadAll(`SELECT count(*) FROM ${relation}`)).getRows()[0][0]));
-    return new QueryResult(session, ref, numRows, columns, { limit, rows });
+    const columns = reader.columnNames().slice(1).map((name, i) => ({ name, type: typeName(reader.columnType(i + 1)) }));
+    return new QueryResult(session, ref, Number(rows[0]?.[0] ?? 0), columns, { limit: displayLimit(session), rows: rows.map((row) => row.slice(1)) });
   }
 
   /** Quick charts of this result, aggregated in DuckDB: `result.plot.bar({ x: 'region', y: 'amount' })`. */

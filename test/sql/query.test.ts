@@ -2,6 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableFromArrays } from 'apache-arrow';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DataKernelError } from '../../src/errors.js';
 import { Session } from '../../src/session/session.js';
@@ -104,6 +106,25 @@ describe('runSql', () => {
     expect(await tables(relation)).toBe(0n);
     await expect(result.toArray()).rejects.toThrow(/dropped.*Run the query again|dropped/);
     expect(() => result.relation).toThrow(DataKernelError);
+  });
+
+  it('drops the tables of results nobody refers to any more, after garbage collection', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const temporary = async () => {
+      const counted = await runSql(session, "SELECT count(*) AS n FROM duckdb_tables() WHERE temporary AND table_name LIKE '__dk_result%'");
+      return Number((await counted.toArray())[0].n);
+    };
+    const before = await temporary();
+    await (async () => {
+      for (let i = 0; i < 30; i++) await runSql(session, `SELECT ${i} AS i FROM range(100)`);
+    })();
+    expect(await temporary()).toBeGreaterThanOrEqual(before + 30);
+    for (let attempt = 0; attempt < 20 && (await temporary()) > before + 5; attempt++) {
+      gc();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await temporary()).toBeLessThanOrEqual(before + 5);
   });
 
   it('converts to Arrow and danfo and iterates in batches', async () => {
