@@ -163,19 +163,7 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
     cell.outputs = output.outputs;
     cell.execution_count = ++executionCount;
     const started = new Date();
-    // A cell that ends the runner's own process (process.exit in-process) still leaves a marked notebook.
-    const onExit = (code: number) => {
-      // Node exits with process.exitCode as it stands after the 'exit' listeners: an early exit(0) must not pass CI.
-      if (code === 0) process.exitCode = 1;
-      const reason = `cell ${result.number} ended the process (exit code ${code})`;
-      output.error('ProcessExit', reason, [reason]);
-      record(cell, result, started, { reason, ename: 'ProcessExit', evalue: reason, traceback: [] });
-      markFailure(notebook, cell, result);
-      save();
-      reporter?.log(`\n${reason}; the notebook so far is saved${outputPath ? ` in ${outputPath}` : ''}\n`);
-    };
-    process.once('exit', onExit);
-    const failure = await executeCell(kernel, result, executionCount, output, options.timeoutMs).finally(() => process.off('exit', onExit));
+    const failure = await executeCell(kernel, result, executionCount, output, options.timeoutMs);
     record(cell, result, started, failure);
     reporter?.cellFinished(result.number, !failure, result.seconds);
     save();

@@ -81,23 +81,24 @@ print(json.dumps({'attrs': suite.attrib, 'cases': [{'name': c.get('name'), 'fail
     expect(result.stderr).toContain('Cell 1 failed: cell 1 timed out after 1s');
   });
 
-  it('keeps the notebook when a cell exits the process in-process', async () => {
+  it('turns process.exit in a cell into that cell\'s failure, and keeps the notebook', async () => {
     const out = work('exit-out.ipynb');
     const result = await run([save('exit.ipynb', notebookOf(code('a', 'const x = 1;'), code('b', 'process.exit(3)'), code('c', 'x'))), out]);
-    expect(result.code).toBe(3);
-    expect(result.stderr).toContain('cell 2 ended the process (exit code 3)');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/Cell 2 failed: .*process\.exit\(3\) would end the kernel/);
     validateNotebook(out);
     const cells = read(out).cells.filter((c) => c.cell_type === 'code');
     expect(cells[1].metadata.datakernel).toMatchObject({ status: 'failed' });
+    expect(cells[1].outputs?.[0]).toMatchObject({ output_type: 'error', evalue: expect.stringMatching(/process\.exit\(3\)/) });
     expect(cells[0].execution_count).toBe(1);
   });
 
   it('reports a kernel that dies mid-run over ZeroMQ (--kernel) and still writes the notebook', async () => {
     const out = work('died-out.ipynb');
-    const notebook = notebookOf(code('a', 'const x = 1;\nx'), code('b', 'process.exit(1)'), code('c', 'x'));
+    const notebook = notebookOf(code('a', 'const x = 1;\nx'), code('b', "process.kill(process.pid, 'SIGKILL')"), code('c', 'x'));
     const result = await run([save('died.ipynb', notebook), out, '--kernel', jupyter.kernelName]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('Cell 2 failed: kernel died while running cell 2: The kernel died (');
+    expect(result.stderr).toContain('Cell 2 failed: kernel died while running cell 2: The kernel died (killed by SIGKILL');
     validateNotebook(out);
     const cells = read(out).cells.filter((c) => c.cell_type === 'code');
     expect(cells[0].outputs).toEqual([{ output_type: 'execute_result', execution_count: 1, data: expect.objectContaining({ 'text/plain': '1' }), metadata: {} }]);
