@@ -31,6 +31,8 @@ export interface CopyOptions {
   progress?: boolean;
   /** For a table: only these of its columns. @default all */
   columns?: string[];
+  /** For a table: only its first rows, in the source's scan order. @default all */
+  limit?: number;
 }
 
 /** A connected source. Remote sources (postgres, mysql) load tables into DuckDB on demand. */

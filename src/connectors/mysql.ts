@@ -204,11 +204,12 @@ class MysqlConnector implements Connector {
     const [schema, table] = this.split(source.table);
     let progress: Progress | undefined;
     if (options.progress !== false) {
-      const estimate = await this.estimate(schema, table).catch(() => 0);
+      const estimate = Math.min(await this.estimate(schema, table).catch(() => 0), options.limit ?? Infinity);
       if (estimate >= PROGRESS_MIN_ROWS) progress = new Progress({ label: `${this.name}.${source.table} → DuckDB`, total: estimate, unit: 'rows' });
     }
     const select = options.columns ? options.columns.map(quoteMysqlIdent).join(', ') : '*';
-    return (await this.stream(`SELECT ${select} FROM ${quoteMysqlIdent(schema)}.${quoteMysqlIdent(table)}`, [], target, progress)).rows;
+    const limit = options.limit === undefined ? '' : ` LIMIT ${Math.trunc(options.limit)}`;
+    return (await this.stream(`SELECT ${select} FROM ${quoteMysqlIdent(schema)}.${quoteMysqlIdent(table)}${limit}`, [], target, progress)).rows;
   }
 
   /**

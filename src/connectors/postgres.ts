@@ -248,9 +248,10 @@ class PostgresConnector implements Connector {
     }
   }
 
-  private async copyTable(target: TableRef, table: string, progress?: Progress, only?: string[]): Promise<number> {
+  private async copyTable(target: TableRef, table: string, progress: Progress | undefined, only: Pick<CopyOptions, 'columns' | 'limit'>): Promise<number> {
     const qualified = this.qualified(table);
-    const columns = (await this.columns(table)).filter((c) => !only || only.includes(c.name));
+    const columns = (await this.columns(table)).filter((c) => !only.columns || only.columns.includes(c.name));
+    const limit = only.limit === undefined ? '' : ` LIMIT ${Math.trunc(only.limit)}`;
     const text = columns.map((c) => pgTextColumn(c.name, c.sourceType));
     // Arrays leave Postgres as JSON, which DuckDB casts to typed lists.
     const select = columns.map((c) => (c.duckdbType.endsWith('[]') ? `to_json(${quoteIdent(c.name)})` : quoteIdent(c.name))).join(', ');
@@ -259,7 +260,7 @@ class PostgresConnector implements Connector {
     try {
       const { to } = await import('pg-copy-streams');
       await this.send(async (client) => {
-        const stream = client.query(to(`COPY (SELECT ${select} FROM ${qualified}) TO STDOUT WITH (FORMAT csv, NULL '\\N')`));
+        const stream = client.query(to(`COPY (SELECT ${select} FROM ${qualified}${limit}) TO STDOUT WITH (FORMAT csv, NULL '\\N')`));
         let lines = 0;
         stream.on('data', (chunk: Buffer) => {
           for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) lines++;
@@ -283,10 +284,10 @@ class PostgresConnector implements Connector {
     if (!('table' in source)) return (await this.stream(source.sql, source.params ?? [], target)).rows;
     let progress: Progress | undefined;
     if (options.progress !== false) {
-      const estimate = await this.estimate(this.qualified(source.table)).catch(() => 0);
+      const estimate = Math.min(await this.estimate(this.qualified(source.table)).catch(() => 0), options.limit ?? Infinity);
       if (estimate >= PROGRESS_MIN_ROWS) progress = new Progress({ label: `${this.name}.${source.table} → DuckDB`, total: estimate, unit: 'rows' });
     }
-    return this.copyTable(target, source.table, progress, options.columns);
+    return this.copyTable(target, source.table, progress, options);
   }
 
   async query(sql: string, params: unknown[] = []): Promise<QueryResult> {

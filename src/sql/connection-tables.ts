@@ -4,12 +4,14 @@ import type { Session } from '../session/session.js';
 import { embeddedDuckDB } from './duckdb.js';
 import { quoteQualified } from './identifiers.js';
 import { neededColumns, type RemoteTable } from './needed-columns.js';
+import { previewLimits } from './preview-limit.js';
 import type { TableReference } from './sql-text.js';
 
 /**
  * Loads the tables of remote connections (postgres, mysql) that SQL text names as NAME.schema.table or
  * NAME.table into the embedded DuckDB under the same name, fresh for each query: DuckDB cannot reach them itself.
- * Given the statements that will run, only the columns they read are loaded (see neededColumns).
+ * Given the statements that will run, only the columns they read are loaded (see neededColumns), and only the
+ * first rows for a preview (`SELECT * FROM t LIMIT 10`, see previewLimits).
  */
 export async function loadConnectionTables(session: Session, refs: TableReference[], statements?: string[]): Promise<void> {
   const remote: (RemoteTable & { connector: Connector; source: string })[] = [];
@@ -30,5 +32,6 @@ export async function loadConnectionTables(session: Session, refs: TableReferenc
   const { connection } = await embeddedDuckDB(session);
   for (const { target } of remote) await connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteQualified(target.catalog, target.schema)}`);
   const needed = statements ? await neededColumns(connection, remote, statements) : new Map<RemoteTable, string[]>();
-  for (const table of remote) await table.connector.copyInto(table.target, { table: table.source }, { columns: needed.get(table) });
+  const limits = statements ? await previewLimits(connection, remote, statements) : new Map<RemoteTable, number>();
+  for (const table of remote) await table.connector.copyInto(table.target, { table: table.source }, { columns: needed.get(table), limit: limits.get(table) });
 }

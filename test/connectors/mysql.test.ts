@@ -57,6 +57,10 @@ describe('mysql connector', () => {
     const { connection } = await embeddedDuckDB(session);
     const loaded = await connection.runAndReadAll("SELECT column_name FROM duckdb_columns() WHERE database_name = 'my' AND schema_name = 'main' AND table_name = 'sql_types' ORDER BY column_index");
     expect(loaded.getRows().map(([name]) => name)).toEqual(['id', 'wide']);
+    // A preview loads its rows only.
+    const preview = await runSql(session, 'SELECT * FROM my.sql_types LIMIT 1');
+    expect(preview.numRows).toBe(1);
+    expect(Number((await connection.runAndReadAll('SELECT count(*) FROM my.main.sql_types')).getRows()[0][0])).toBe(1);
     expect(Object.values(empty).every((v) => v === null)).toBe(true);
   });
 

@@ -110,6 +110,25 @@ describe('postgres connector', () => {
     expect(described.numRows).toBe(23);
   });
 
+  it('loads only the first rows for a preview (LIMIT without WHERE, ORDER or aggregates), and all rows otherwise', async () => {
+    const loadedRows = async () => {
+      const { connection } = await embeddedDuckDB(session);
+      return Number((await connection.runAndReadAll('SELECT count(*) FROM pg.sqltest_pg.big')).getRows()[0][0]);
+    };
+    const preview = await runSql(session, 'SELECT * FROM pg.sqltest_pg.big LIMIT 10');
+    expect(preview.numRows).toBe(10);
+    expect(await loadedRows()).toBe(10);
+    const offset = await runSql(session, 'SELECT id FROM pg.sqltest_pg.big b LIMIT 2 OFFSET 3');
+    expect(await offset.toArray()).toEqual([{ id: 4 }, { id: 5 }]);
+    expect(await loadedRows()).toBe(5);
+    const counted = await runSql(session, 'SELECT count(*) AS n FROM pg.sqltest_pg.big LIMIT 1');
+    expect(await counted.toArray()).toEqual([{ n: 1_000_000n }]);
+    const filtered = await runSql(session, 'SELECT id FROM pg.sqltest_pg.big WHERE id > 999998 LIMIT 5');
+    expect(await filtered.toArray()).toEqual([{ id: 999999 }, { id: 1000000 }]);
+    const twice = await runSql(session, 'SELECT * FROM pg.sqltest_pg.big LIMIT 1; SELECT count(*) AS n FROM pg.sqltest_pg.big');
+    expect(await twice.toArray()).toEqual([{ n: 1_000_000n }]);
+  }, 120_000);
+
   it('sends --on queries to Postgres unchanged, with its own dialect and parameters', async () => {
     const connector = getConnection(session, 'pg');
     const result = await connector.query("SELECT $1::text || '!' AS shout, '{1,2}'::int[] AS arr, pg_typeof(1)::text AS t", ['hey']);
