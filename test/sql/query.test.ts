@@ -136,8 +136,13 @@ describe('runSql', () => {
     const frame = await result.toDanfo();
     expect(frame.shape).toEqual([25, 4]);
     const sizes: number[] = [];
-    for await (const batch of result.batches(10)) sizes.push(batch.length);
+    const seen: bigint[] = [];
+    for await (const batch of result.batches(10)) {
+      sizes.push(batch.length);
+      seen.push(...batch.map((row) => row.i as bigint));
+    }
     expect(sizes).toEqual([10, 10, 5]);
+    expect(seen).toEqual(Array.from({ length: 25 }, (_, i) => BigInt(i)));
   });
 
   it('shows DuckDB errors with the position, the statement and a hint', async () => {
