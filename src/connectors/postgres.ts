@@ -184,9 +184,18 @@ class PostgresConnector implements Connector {
           return { rows: 0, command: batch.command, fields: 0 };
         }
         const first = batch;
+        const session = this.session;
         const rows = await this.load(first.fields, target, progress, async function* () {
           yield first.rows;
           while (batch.rows.length === BATCH_ROWS) {
+            // Between batches the server is idle and a cancel has nothing to stop: an interrupted cell closes
+            // the cursor here, so the client is free for the next query.
+            try {
+              session.throwIfInterrupted();
+            } catch (error) {
+              await cursor.close();
+              throw error;
+            }
             batch = await read();
             yield batch.rows;
           }
@@ -196,7 +205,7 @@ class PostgresConnector implements Connector {
       } catch (error) {
         // No cursor.close() here: a failed cursor has already synced, and on a dead connection close() would
         // wait forever for a server that is gone.
-        if (error instanceof Error && error.name === 'DataKernelError') throw error;
+        if (error instanceof InterruptedError || (error instanceof Error && error.name === 'DataKernelError')) throw error;
         // Postgres refuses several statements in one prepared statement before running any of them.
         if (params.length === 0 && /cannot insert multiple commands/.test(String((error as Error).message))) return this.runScript(sql, target);
         throw this.fail(error, sql);
