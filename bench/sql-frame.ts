@@ -3,7 +3,8 @@
 // produces its full result and frees it (Frame: collected into a DuckDB table, then dropped; pandas: a new
 // frame, freed when the timed call returns; danfo: a new frame). Target: Frame <= pandas. A fourth line
 // times the three chained (filter, then add a column, then the mean per group): a Frame runs a chain as one
-// query, pandas materialises each step. BENCH_QUICK=1: 200k rows.
+// query, pandas materialises each step. Plain DuckDB SQL making the same tables shows the floor under the
+// Frame. BENCH_QUICK=1: 200k rows.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Frame } from '../src/frame/index.js';
 import { Session } from '../src/session/session.js';
+import { embeddedDuckDB } from '../src/sql/duckdb.js';
 import { runSql } from '../src/sql/query.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -39,6 +41,18 @@ const frame = {
   groupby: await time(collected(rows.groupBy('g').agg({ x: 'mean' }))),
   assign: await time(collected(rows.assign({ z: 'x * 2 + y' }))),
   chain: await time(collected(rows.filter('x > 0.5').assign({ z: 'x * 2 + y' }).groupBy('g').agg({ z: 'mean' }))),
+};
+// The floor under the Frame: the same results made and dropped by plain DuckDB SQL on the same connection.
+const { connection } = await embeddedDuckDB(session);
+const plainDuckDB = (select: string) => async () => {
+  await connection.run(`CREATE TEMP TABLE bench_plain AS ${select}`);
+  await connection.run('DROP TABLE bench_plain');
+};
+const raw = {
+  filter: await time(plainDuckDB('SELECT * FROM bench_rows WHERE x > 0.5')),
+  groupby: await time(plainDuckDB('SELECT g, avg(x) AS x_mean FROM bench_rows GROUP BY g')),
+  assign: await time(plainDuckDB('SELECT *, x * 2 + y AS z FROM bench_rows')),
+  chain: await time(plainDuckDB('SELECT g, avg(x * 2 + y) AS z_mean FROM bench_rows WHERE x > 0.5 GROUP BY g')),
 };
 
 const { DataFrame } = await import('danfojs-node');
@@ -78,6 +92,7 @@ const label = { filter: 'filter', groupby: 'groupBy-mean', assign: 'add-column',
 for (const op of ['filter', 'groupby', 'assign', 'chain'] as const) {
   const m = `${ROWS / 1e6}M`;
   console.log(`sql-frame-${label[op]}-${m} duckdb-frame: ${frame[op].toFixed(1)} ms (${(frame[op] / pandas[op]).toFixed(2)}x vs pandas ${pandas[op].toFixed(1)} ms, target <= 1)`);
+  console.log(`sql-frame-${label[op]}-${m} plain-duckdb-sql: ${raw[op].toFixed(1)} ms (${(raw[op] / pandas[op]).toFixed(2)}x vs pandas; the floor under the Frame)`);
   console.log(`sql-frame-${label[op]}-${m} danfo: ${danfo[op].toFixed(1)} ms (${(danfo[op] / pandas[op]).toFixed(2)}x vs pandas ${pandas[op].toFixed(1)} ms)`);
 }
 await session.close();
