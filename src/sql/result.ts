@@ -137,12 +137,21 @@ export class QueryResult {
 
   /** The first `n` rows (all when n is omitted) as objects; BIGINT columns are bigint, timestamps Date. */
   async toArray(n?: number): Promise<Record<string, unknown>[]> {
+    const cached = this.cachedRows(n, 0);
+    if (cached) return cached.map((row) => Object.fromEntries(this.columns.map((c, i) => [c.name, row[i]])));
     return (await this.read(n)).getRowObjectsJS() as Record<string, unknown>[];
   }
 
   /** The first `n` rows (all when omitted) as arrays, columns in order. */
   async rows(n?: number, offset = 0): Promise<unknown[][]> {
-    return (await this.read(n, offset)).getRowsJS() as unknown[][];
+    return this.cachedRows(n, offset) ?? ((await this.read(n, offset)).getRowsJS() as unknown[][]);
+  }
+
+  /** Rows offset.. offset+n from the rows read with the result, when they cover them: no query needed. */
+  private cachedRows(n: number | undefined, offset: number): unknown[][] | undefined {
+    const from = Math.max(0, Math.trunc(offset));
+    const end = n === undefined ? this.numRows : Math.min(this.numRows, from + Math.max(0, Math.trunc(n)));
+    return end <= this.head.rows.length ? this.head.rows.slice(from, end).map((row) => [...row]) : undefined;
   }
 
   /** One column's values. */

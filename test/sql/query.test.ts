@@ -7,6 +7,7 @@ import { runInNewContext } from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DataKernelError } from '../../src/errors.js';
 import { Session } from '../../src/session/session.js';
+import { embeddedDuckDB } from '../../src/sql/duckdb.js';
 import { QueryResult, runSql, setDisplayLimit } from '../../src/sql/index.js';
 
 const session = new Session(mkdtempSync(join(tmpdir(), 'dk-sql-')));
@@ -125,6 +126,18 @@ describe('runSql', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(await temporary()).toBeLessThanOrEqual(before + 5);
+  });
+
+  it('answers toArray and rows of a small result from the rows read with it, without another query', async () => {
+    const small = await runSql(session, 'SELECT range AS i, range * 2 AS j FROM range(3)');
+    // With its table gone, only rows kept with the result can answer.
+    const { connection } = await embeddedDuckDB(session);
+    await connection.run(`DROP TABLE ${small.relation}`);
+    expect(await small.toArray()).toEqual([{ i: 0n, j: 0n }, { i: 1n, j: 2n }, { i: 2n, j: 4n }]);
+    expect(await small.rows(1, 1)).toEqual([[1n, 2n]]);
+    const big = await runSql(session, 'SELECT range AS i FROM range(100)');
+    await connection.run(`DROP TABLE ${big.relation}`);
+    await expect(big.toArray()).rejects.toThrow(/does not exist/);
   });
 
   it('converts to Arrow and danfo and iterates in batches', async () => {
