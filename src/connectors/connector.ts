@@ -29,8 +29,8 @@ export type CopySource = { table: string } | { sql: string; params?: unknown[] }
 export interface CopyOptions {
   /** Show a progress bar for long copies. @default true */
   progress?: boolean;
-  /** For a table: only these of its columns. @default all */
-  columns?: string[];
+  /** For a table: these of its columns, as `columns()` describes them (saves asking the source again). @default all */
+  columns?: SourceColumn[];
   /** For a table: only its first rows, in the source's scan order. @default all */
   limit?: number;
 }

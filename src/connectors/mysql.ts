@@ -207,7 +207,7 @@ class MysqlConnector implements Connector {
       const estimate = Math.min(await this.estimate(schema, table).catch(() => 0), options.limit ?? Infinity);
       if (estimate >= PROGRESS_MIN_ROWS) progress = new Progress({ label: `${this.name}.${source.table} → DuckDB`, total: estimate, unit: 'rows' });
     }
-    const select = options.columns ? options.columns.map(quoteMysqlIdent).join(', ') : '*';
+    const select = options.columns ? options.columns.map((c) => quoteMysqlIdent(c.name)).join(', ') : '*';
     const limit = options.limit === undefined ? '' : ` LIMIT ${Math.trunc(options.limit)}`;
     return (await this.stream(`SELECT ${select} FROM ${quoteMysqlIdent(schema)}.${quoteMysqlIdent(table)}${limit}`, [], target, progress)).rows;
   }

@@ -259,7 +259,7 @@ class PostgresConnector implements Connector {
 
   private async copyTable(target: TableRef, table: string, progress: Progress | undefined, only: Pick<CopyOptions, 'columns' | 'limit'>): Promise<number> {
     const qualified = this.qualified(table);
-    const columns = (await this.columns(table)).filter((c) => !only.columns || only.columns.includes(c.name));
+    const columns = only.columns ?? (await this.columns(table));
     const limit = only.limit === undefined ? '' : ` LIMIT ${Math.trunc(only.limit)}`;
     const text = columns.map((c) => pgTextColumn(c.name, c.sourceType));
     // Arrays leave Postgres as JSON, which DuckDB casts to typed lists.

@@ -1,6 +1,7 @@
-import type { Connector } from '../connectors/connector.js';
+import type { Connector, SourceColumn } from '../connectors/connector.js';
 import { findConnection } from '../connectors/registry.js';
 import type { Session } from '../session/session.js';
+import type { TableRef } from './column-writer.js';
 import { embeddedDuckDB } from './duckdb.js';
 import { quoteQualified } from './identifiers.js';
 import { neededColumns, type RemoteTable } from './needed-columns.js';
@@ -14,7 +15,7 @@ import type { TableReference } from './sql-text.js';
  * first rows for a preview (`SELECT * FROM t LIMIT 10`, see previewLimits).
  */
 export async function loadConnectionTables(session: Session, refs: TableReference[], statements?: string[]): Promise<void> {
-  const remote: (RemoteTable & { connector: Connector; source: string })[] = [];
+  const remote: { connector: Connector; source: string; target: TableRef; columns: SourceColumn[] }[] = [];
   const seen = new Set<string>();
   for (const ref of refs) {
     if (ref.parts.length < 2 || ref.parts.length > 3) continue;
@@ -33,5 +34,11 @@ export async function loadConnectionTables(session: Session, refs: TableReferenc
   for (const { target } of remote) await connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteQualified(target.catalog, target.schema)}`);
   const needed = statements ? await neededColumns(connection, remote, statements) : new Map<RemoteTable, string[]>();
   const limits = statements ? await previewLimits(connection, remote, statements) : new Map<RemoteTable, number>();
-  for (const table of remote) await table.connector.copyInto(table.target, { table: table.source }, { columns: needed.get(table), limit: limits.get(table) });
+  for (const table of remote) {
+    const names = needed.get(table);
+    // The columns were read from the source above; passing them on saves the copy asking again. None read (a
+    // missing table, on MySQL) leaves the copy to ask, and to say what is wrong.
+    const columns = table.columns.length ? table.columns.filter((c) => !names || names.includes(c.name)) : undefined;
+    await table.connector.copyInto(table.target, { table: table.source }, { columns, limit: limits.get(table) });
+  }
 }
