@@ -135,43 +135,43 @@ export class KernelClient {
     }
   }
 
-  private async receiveReplies(socket: Dealer): Promise<void> {
+  /**
+   * Reads a socket until it closes, handing each message that decodes (signed by our kernel) to `handle`; a
+   * socket that fails closes the client, unless it is closing already.
+   */
+  private async consume(socket: AsyncIterable<Buffer[]>, handle: (message: KernelMessage) => Promise<void> | void): Promise<void> {
     try {
       for await (const frames of socket) {
         const message = this.decode(frames);
-        const parent = message?.parent_header.msg_id;
-        if (message && parent) this.settle(parent, message);
+        if (message) await handle(message);
       }
     } catch (error) {
       if (!this.closed) this.close(error as Error);
     }
   }
 
-  private async answerInput(): Promise<void> {
-    try {
-      for await (const frames of this.sockets.stdin) {
-        const message = this.decode(frames);
-        const ask = message && this.inputHandlers.get(String(message.parent_header.msg_id));
-        if (!message || !ask || message.header.msg_type !== 'input_request') continue;
-        // The kernel waits for a reply whatever happens; a front end that cannot ask answers with nothing.
-        const value = await ask(String(message.content.prompt ?? ''), Boolean(message.content.password)).catch(() => '');
-        const reply = makeMessage('input_reply', { value }, { session: this.session, parent: message });
-        await this.senders.stdin.send(encode(reply, this.signer)).catch(() => undefined);
-      }
-    } catch (error) {
-      if (!this.closed) this.close(error as Error);
-    }
+  private receiveReplies(socket: Dealer): Promise<void> {
+    return this.consume(socket, (message) => {
+      const parent = message.parent_header.msg_id;
+      if (parent) this.settle(parent, message);
+    });
   }
 
-  private async receiveIopub(): Promise<void> {
-    try {
-      for await (const frames of this.sockets.iopub) {
-        const message = this.decode(frames);
-        const parent = message?.parent_header.msg_id;
-        if (message && parent) this.iopubListeners.get(parent)?.(message);
-      }
-    } catch (error) {
-      if (!this.closed) this.close(error as Error);
-    }
+  private answerInput(): Promise<void> {
+    return this.consume(this.sockets.stdin, async (message) => {
+      const ask = this.inputHandlers.get(String(message.parent_header.msg_id));
+      if (!ask || message.header.msg_type !== 'input_request') return;
+      // The kernel waits for a reply whatever happens; a front end that cannot ask answers with nothing.
+      const value = await ask(String(message.content.prompt ?? ''), Boolean(message.content.password)).catch(() => '');
+      const reply = makeMessage('input_reply', { value }, { session: this.session, parent: message });
+      await this.senders.stdin.send(encode(reply, this.signer)).catch(() => undefined);
+    });
+  }
+
+  private receiveIopub(): Promise<void> {
+    return this.consume(this.sockets.iopub, (message) => {
+      const parent = message.parent_header.msg_id;
+      if (parent) this.iopubListeners.get(parent)?.(message);
+    });
   }
 }
