@@ -213,13 +213,14 @@ export class KernelCore {
   }
 
   private async history(ctx: RequestContext): Promise<void> {
-    const { hist_access_type, n = 10, session = 0, start = 0, stop, pattern = '*', unique = false, output = false } = ctx.message.content;
+    const { hist_access_type, n, session = 0, start = 0, stop, pattern, unique = false, output = false } = ctx.message.content;
     const store = await this.options.history();
     let entries: Array<[number, number, string]> = [];
     if (store) {
-      if (hist_access_type === 'tail') entries = store.tail(n);
-      else if (hist_access_type === 'range') entries = store.range(session, start, stop);
-      else if (hist_access_type === 'search') entries = store.search(pattern, n, unique);
+      // A search without n finds every match, as IPython's; a tail without n is IPython's default of 10.
+      if (hist_access_type === 'tail') entries = store.tail(n ?? 10);
+      else if (hist_access_type === 'range') entries = store.range(session, start, stop ?? undefined);
+      else if (hist_access_type === 'search') entries = store.search(typeof pattern === 'string' ? pattern : '*', n ?? undefined, unique);
     }
     ctx.reply({ status: 'ok', history: output ? entries.map(([s, l, src]) => [s, l, [src, null]]) : entries });
   }

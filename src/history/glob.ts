@@ -1,6 +1,7 @@
 /**
  * A glob (`*`, `?`, `[abc]`, `[!abc]`) as a RegExp over the whole text, case-sensitive like SQLite's GLOB,
- * which IPython's history search uses.
+ * which IPython's history search uses. `?` is one character (code point), as in SQLite, not one UTF-16 unit:
+ * `print(?)` finds `print(😀)`.
  */
 export function globToRegExp(glob: string): RegExp {
   let source = '';
@@ -17,5 +18,5 @@ export function globToRegExp(glob: string): RegExp {
       i = end;
     } else source += ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   }
-  return new RegExp(`^${source}$`);
+  return new RegExp(`^${source}$`, 'u');
 }

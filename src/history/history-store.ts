@@ -69,8 +69,12 @@ export class HistoryStore {
     return this.current;
   }
 
-  /** Appends one input of this session; blank inputs are not kept. */
+  /**
+   * Appends one input of this session; blank inputs are not kept. Trailing newlines go, as in IPython, so a
+   * glob anchored at the end (`6?*?7`) finds `6 * 7\n`.
+   */
   record(line: number, source: string): void {
+    source = source.replace(/[\r\n]+$/, '');
     if (!source.trim()) return;
     const session = this.session;
     this.append({ session, line, source, time: new Date().toISOString() });

@@ -54,6 +54,14 @@ describe('HistoryStore', () => {
     expect(store.search('', undefined, false)).toHaveLength(5);
   });
 
+  it('matches ? against one character of any kind, and inputs sent with a trailing newline', () => {
+    const store = new HistoryStore(tempFile());
+    ['6 * 7\n', "print('😀')", 'a\nb'].forEach((s, i) => store.record(i + 1, s));
+    expect(store.search('6?*?7', undefined, false)).toEqual([[1, 1, '6 * 7']]);
+    expect(store.search("print('?')", undefined, false).map(([, l]) => l)).toEqual([2]);
+    expect(store.search('a?b', undefined, false).map(([, l]) => l)).toEqual([3]);
+  });
+
   it('skips a corrupt line and a line still being written', () => {
     const file = tempFile();
     const store = new HistoryStore(file);

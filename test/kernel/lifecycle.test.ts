@@ -109,6 +109,10 @@ beforeAll(async () => {
     r["search"] = history(hist_access_type="search", pattern="*entry*", n=10, unique=True)
     first = r["tail"]["reply"]["content"]["history"][0]
     r["range"] = history(hist_access_type="range", session=first[0], start=first[1], stop=first[1] + 1)
+    r["search_glob"] = history(hist_access_type="search", pattern='"????? entry"')
+    for i in range(12):
+        execute(kc, '"many ' + str(i) + '"\n')
+    r["search_all"] = history(hist_access_type="search", pattern='"many ?*"')
 
     r["shutdown"] = request(kc, "shutdown_request", {"restart": False}, channel="control")
     r["exit_code"] = km.provisioner.process.wait(timeout=20)
@@ -186,6 +190,12 @@ describe('kernel lifecycle through jupyter_client', () => {
     expect(withOutput[0]).toBe('typeof before');
     expect(out.search.reply.content.history.map((entry: unknown[]) => entry[2])).toEqual(['"first entry"', '"second entry"']);
     expect(out.range.reply.content.history).toEqual([tail[0]]);
+  });
+
+  it('searches history with ? and * globs as IPython does: every match without n, sources sent with a newline', () => {
+    expect(out.search_glob.reply.content.history.map((entry: unknown[]) => entry[2])).toEqual(['"first entry"']);
+    const many = out.search_all.reply.content.history.map((entry: unknown[]) => entry[2]);
+    expect(many).toEqual(Array.from({ length: 12 }, (_, i) => `"many ${i}"`));
   });
 
   it('shuts down cleanly on shutdown_request', () => {

@@ -32,7 +32,7 @@ class DataKernelTests(jupyter_kernel_test.KernelTests):
     complete_code_samples = ["1 + 1", "const x: number = 1", "%lsmagic"]
     incomplete_code_samples = ["function f() {", "const s = `abc", "[1,"]
     invalid_code_samples = ["const = 1", "1 +* 2"]
-    code_history_pattern = "6*7"
+    code_history_pattern = "6?*?7"  # IPython's globs: ? is one character, * any run
     supported_history_operations = ("tail", "range", "search")
     code_inspect_sample = "Math.max"
     code_clear_output = "clearOutput()"
