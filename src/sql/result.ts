@@ -10,6 +10,7 @@ import { relationOf, type TableRef } from './column-writer.js';
 import { displayLimit } from './display-limit.js';
 import { embeddedDuckDB } from './duckdb.js';
 import { quoteIdent } from './identifiers.js';
+import { pendingRows, readyRows, type Rows } from './rows.js';
 import { typeName } from './type-name.js';
 import { plotsFor } from '../viz/plot.js';
 
@@ -38,6 +39,12 @@ const dropWhenCollected = new FinalizationRegistry<{ session: Session; relation:
       .catch(() => undefined);
   });
 });
+
+/**
+ * Rows read with every result (besides its count and types), so that a small result answers `toArray()`,
+ * `rows()` and `column()` at once, without awaiting DuckDB; a bigger one still only reads this many.
+ */
+export const KEPT_ROWS = 1000;
 
 /** JSON-safe value for application/vnd.dataresource+json. */
 const jsonSafe = (value: unknown): unknown =>
@@ -70,8 +77,8 @@ export class QueryResult {
     readonly numRows: number,
     /** Column names and DuckDB types, in order. */
     readonly columns: ResultColumn[],
-    /** The first rows, read with the columns, so that showing the result takes no second query. */
-    private readonly head: { limit: number; rows: unknown[][] },
+    /** The first rows, read with the columns, so that showing or reading a small result takes no second query. */
+    private readonly head: unknown[][],
   ) {
     this.#relation = relationOf(ref);
     dropWhenCollected.register(this, { session, relation: this.#relation }, this);
@@ -112,14 +119,14 @@ export class QueryResult {
    */
   static headQuery(session: Session, ref: TableRef): string {
     const relation = relationOf(ref);
-    return `SELECT (SELECT count(*) FROM ${relation}) AS "__dk_rows", * FROM ${relation} LIMIT ${displayLimit(session)}`;
+    return `SELECT (SELECT count(*) FROM ${relation}) AS "__dk_rows", * FROM ${relation} LIMIT ${keptRows(session)}`;
   }
 
   /** The result of table `ref` from the reader of its `headQuery`, run with the same display limit. */
   static fromHead(session: Session, ref: TableRef, reader: DuckDBResultReader): QueryResult {
     const rows = reader.getRowsJS() as unknown[][];
     const columns = reader.columnNames().slice(1).map((name, i) => ({ name, type: typeName(reader.columnType(i + 1)) }));
-    return new QueryResult(session, ref, Number(rows[0]?.[0] ?? 0), columns, { limit: displayLimit(session), rows: rows.map((row) => row.slice(1)) });
+    return new QueryResult(session, ref, Number(rows[0]?.[0] ?? 0), columns, rows.map((row) => row.slice(1)));
   }
 
   /** Quick charts of this result, aggregated in DuckDB: `result.plot.bar({ x: 'region', y: 'amount' })`. */
@@ -135,31 +142,47 @@ export class QueryResult {
     return connection.runAndReadAll(`SELECT ${list} FROM ${this.relation}${window}`);
   }
 
-  /** The first `n` rows (all when n is omitted) as objects; BIGINT columns are bigint, timestamps Date. */
-  async toArray(n?: number): Promise<Record<string, unknown>[]> {
-    const cached = this.cachedRows(n, 0);
-    if (cached) return cached.map((row) => Object.fromEntries(this.columns.map((c, i) => [c.name, row[i]])));
-    return (await this.read(n)).getRowObjectsJS() as Record<string, unknown>[];
+  /**
+   * The first `n` rows (all when n is omitted) as objects; BIGINT columns are bigint, timestamps Date. Rows
+   * among the first KEPT_ROWS are an array at once (`top.toArray().map(...)`); more must be read from DuckDB
+   * first: `await top.toArray()` (which works for any size).
+   */
+  toArray(n?: number): Rows<Record<string, unknown>> {
+    const asObject = (row: unknown[]) => Object.fromEntries(this.columns.map((c, i) => [c.name, row[i]]));
+    return this.answer(`toArray(${n ?? ''})`, n, 0, (rows) => rows.map(asObject), async () => (await this.read(n)).getRowObjectsJS() as Record<string, unknown>[]);
   }
 
-  /** The first `n` rows (all when omitted) as arrays, columns in order. */
-  async rows(n?: number, offset = 0): Promise<unknown[][]> {
-    return this.cachedRows(n, offset) ?? ((await this.read(n, offset)).getRowsJS() as unknown[][]);
+  /** The first `n` rows (all when omitted) from `offset` as arrays, columns in order; at once or awaited as toArray. */
+  rows(n?: number, offset = 0): Rows<unknown[]> {
+    return this.answer(`rows(${n ?? ''}${offset ? `, ${offset}` : ''})`, n, offset, (rows) => rows, async () => (await this.read(n, offset)).getRowsJS() as unknown[][]);
   }
 
-  /** Rows offset.. offset+n from the rows read with the result, when they cover them: no query needed. */
-  private cachedRows(n: number | undefined, offset: number): unknown[][] | undefined {
+  /** One column's values; at once or awaited as toArray. */
+  column(name: string): Rows<unknown> {
+    const index = this.columns.findIndex((c) => c.name === name);
+    if (index < 0) throw new DataKernelError(`No column "${name}" in this result`, `Columns: ${this.columns.map((c) => c.name).join(', ')}`);
+    return this.answer(`column(${JSON.stringify(name)})`, undefined, 0, (rows) => rows.map((row) => row[index]), async () => (await this.read(undefined, 0, [name])).getColumnsJS()[0] as unknown[]);
+  }
+
+  /**
+   * Rows offset.. offset+n from the rows read with the result when they cover them (no query), else the read,
+   * started only when awaited, with an error for use as an array that says what to write.
+   */
+  private answer<T>(call: string, n: number | undefined, offset: number, fromKept: (rows: unknown[][]) => T[], read: () => Promise<T[]>): Rows<T> {
+    if (this.#dropped) {
+      const dropped = () => new DataKernelError('This result was dropped: its rows are gone', 'Run the query again to get them back.');
+      return pendingRows(() => Promise.reject(dropped()), dropped);
+    }
     const from = Math.max(0, Math.trunc(offset));
     const end = n === undefined ? this.numRows : Math.min(this.numRows, from + Math.max(0, Math.trunc(n)));
-    return end <= this.head.rows.length ? this.head.rows.slice(from, end).map((row) => [...row]) : undefined;
-  }
-
-  /** One column's values. */
-  async column(name: string): Promise<unknown[]> {
-    if (!this.columns.some((c) => c.name === name)) {
-      throw new DataKernelError(`No column "${name}" in this result`, `Columns: ${this.columns.map((c) => c.name).join(', ')}`);
-    }
-    return (await this.read(undefined, 0, [name])).getColumnsJS()[0] as unknown[];
+    if (end <= this.head.length) return readyRows(fromKept(this.head.slice(from, end).map((row) => [...row])));
+    return pendingRows(read, () => {
+      const wanted = (end - from).toLocaleString('en-US');
+      return new DataKernelError(
+        `result.${call} asks for ${wanted} rows, more than the ${this.head.length.toLocaleString('en-US')} read with the result: the rest are still in DuckDB, so they must be awaited`,
+        `Write \`(await result.${call}).map(...)\` (any size), or take the first rows at once with \`result.toArray(${Math.min(KEPT_ROWS, this.head.length)})\`; \`for await (const batch of result.batches())\` reads a big result in pieces.`,
+      );
+    });
   }
 
   /** The whole result as an apache-arrow Table (DECIMAL as Float64, timestamps in milliseconds). */
@@ -196,7 +219,7 @@ export class QueryResult {
   /** MIME bundle: HTML table with types and the first rows, text/plain, and a Table Schema data resource. */
   async [Symbol.for('Jupyter.display')](): Promise<MimeBundle> {
     const limit = displayLimit(this.session);
-    const rows = limit === this.head.limit ? this.head.rows : ((await this.read(limit)).getRowsJS() as unknown[][]);
+    const rows = Math.min(limit, this.numRows) <= this.head.length ? this.head.slice(0, limit) : ((await this.read(limit)).getRowsJS() as unknown[][]);
     const data = tableBundle({ columns: this.columns, rows, totalRows: this.numRows });
     data['application/vnd.dataresource+json'] = {
       schema: { fields: this.columns.map((c) => ({ name: c.name, type: tableSchemaType(c.type) })) },
@@ -210,3 +233,6 @@ export class QueryResult {
     return `QueryResult(${this.numRows} rows × ${this.columns.map((c) => `${c.name} ${c.type}`).join(', ')})`;
   }
 }
+
+/** Rows each result reads with its head: enough to show it, and at least KEPT_ROWS to answer reads at once. */
+const keptRows = (session: Session): number => Math.max(displayLimit(session), KEPT_ROWS);

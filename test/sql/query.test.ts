@@ -3,12 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableFromArrays } from 'apache-arrow';
 import { setFlagsFromString } from 'node:v8';
+import { inspect } from 'node:util';
 import { runInNewContext } from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DataKernelError } from '../../src/errors.js';
 import { Session } from '../../src/session/session.js';
 import { embeddedDuckDB } from '../../src/sql/duckdb.js';
 import { QueryResult, runSql, setDisplayLimit } from '../../src/sql/index.js';
+import { KEPT_ROWS } from '../../src/sql/result.js';
 
 const session = new Session(mkdtempSync(join(tmpdir(), 'dk-sql-')));
 afterAll(() => session.close());
@@ -135,9 +137,35 @@ describe('runSql', () => {
     await connection.run(`DROP TABLE ${small.relation}`);
     expect(await small.toArray()).toEqual([{ i: 0n, j: 0n }, { i: 1n, j: 2n }, { i: 2n, j: 4n }]);
     expect(await small.rows(1, 1)).toEqual([[1n, 2n]]);
-    const big = await runSql(session, 'SELECT range AS i FROM range(100)');
+    const big = await runSql(session, `SELECT range AS i FROM range(${KEPT_ROWS + 1})`);
     await connection.run(`DROP TABLE ${big.relation}`);
     await expect(big.toArray()).rejects.toThrow(/does not exist/);
+  });
+
+  it('gives a small result as an array at once, as Arrow and pandas do, and says to await a bigger one', async () => {
+    const small = await runSql(session, 'SELECT range AS i FROM range(50)');
+    expect(small.toArray().map((r) => r.i)).toEqual(Array.from({ length: 50 }, (_, i) => BigInt(i)));
+    expect(small.rows(2, 48)).toEqual([[48n], [49n]]);
+    expect(small.column('i').length).toBe(50);
+    // Awaiting works either way, and .then too, so older code keeps working.
+    expect(await small.toArray(1)).toEqual([{ i: 0n }]);
+    expect(await small.toArray(1).then((rows) => rows.length)).toBe(1);
+    const big = await runSql(session, 'SELECT range AS i FROM range(200000)');
+    expect(big.toArray(3).map((r) => r.i)).toEqual([0n, 1n, 2n]);
+    expect(() => big.toArray().map((r) => r.i)).toThrow(DataKernelError);
+    expect(() => big.toArray().map((r) => r.i)).toThrow(/asks for 200,000 rows.*must be awaited/);
+    const thrown = (() => {
+      try {
+        return big.toArray().length;
+      } catch (error) {
+        return error as DataKernelError;
+      }
+    })();
+    expect((thrown as DataKernelError).hint).toMatch(/\(await result\.toArray\(\)\)\.map/);
+    expect(() => big.rows(10, KEPT_ROWS)[0]).toThrow(/must be awaited/);
+    expect((await big.rows(2, 199_998))).toEqual([[199_998n], [199_999n]]);
+    expect(await big.column('i').then((values) => values.length)).toBe(200_000);
+    expect(inspect(big.toArray())).toMatch(/await them/);
   });
 
   it('converts to Arrow and danfo and iterates in batches', async () => {

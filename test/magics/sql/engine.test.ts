@@ -15,6 +15,16 @@ describe('%sql through the engine', () => {
     expect(await value('const total = %sql SELECT sum(n) AS s FROM big\n(await total.toArray())[0].s')).toBe('8n');
   });
 
+  it('gives the rows of a %%sql result at once in the next cell, and says to await a big one', async () => {
+    await value('%%sql top <<\nSELECT range AS n, range * 2 AS twice FROM range(5) ORDER BY n DESC');
+    expect(await value('top.toArray().map((r) => r.n * r.twice)')).toBe('[ 32n, 18n, 8n, 2n, 0n ]');
+    await value('%%sql many <<\nSELECT range AS n FROM range(100000)');
+    const failed = await run('many.toArray().map((r) => r.n)');
+    expect(failed.outcome.status).toBe('error');
+    if (failed.outcome.status === 'error') expect(failed.outcome.error.traceback.join('\n')).toMatch(/still in DuckDB[\s\S]*await result\.toArray\(\)/);
+    expect(await value('(await many.toArray()).length')).toBe('100000');
+  });
+
   it('queries an array variable again after it changed, as a fresh table', async () => {
     await value('const orders = [{ amount: 1 }, { amount: 2 }]');
     expect(await value('const counted = %sql SELECT count(*) AS n FROM orders\n(await counted.toArray())[0].n')).toBe('2n');

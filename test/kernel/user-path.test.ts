@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installTestKernel, runPython, type TestJupyter } from '../helpers/jupyter.js';
+
+interface Msg {
+  msg_type: string;
+  content: Record<string, any>;
+}
+interface Exchange {
+  reply: Msg;
+  iopub: Msg[];
+}
+
+// What a new user hit (issue 13), through jupyter_client over ZeroMQ against one real kernel.
+let jupyter: TestJupyter;
+let out: Record<string, Exchange> & { problems: string[] };
+
+beforeAll(async () => {
+  jupyter = installTestKernel();
+  out = await runPython(
+    String.raw`
+    from jupyter_driver import start, stop, execute, emit
+    km, kc = start()
+    r = {}
+    execute(kc, '%%sql top <<\nSELECT range AS n, range * 2 AS twice FROM range(3) ORDER BY n')
+    r["sql_rows"] = execute(kc, 'top.toArray().map((r) => Number(r.n + r.twice))')
+    execute(kc, '%%sql big <<\nSELECT range AS n FROM range(50000)')
+    r["sql_big"] = execute(kc, 'big.toArray().map((r) => r.n)')
+    r["sql_big_awaited"] = execute(kc, '(await big.toArray()).length')
+    stop(km, kc)
+    emit(r)
+    `,
+    jupyter,
+  );
+});
+
+afterAll(() => jupyter?.cleanup());
+
+const result = (exchange: Exchange) => exchange.iopub.find((m) => m.msg_type === 'execute_result')?.content.data['text/plain'];
+
+describe('what a new user hit, through jupyter_client', () => {
+  it('sends only messages that validate against the official schemas', () => {
+    expect(out.problems).toEqual([]);
+  });
+
+  it('reads a %%sql result in the next cell without await, and says what to write for a big one', () => {
+    expect(result(out.sql_rows)).toBe('[ 0, 3, 6 ]');
+    expect(out.sql_big.reply.content).toMatchObject({ status: 'error', ename: 'DataKernelError' });
+    expect(out.sql_big.reply.content.traceback.join('\n')).toMatch(/50,000 rows[\s\S]*\(await result\.toArray\(\)\)\.map/);
+    expect(result(out.sql_big_awaited)).toBe('50000');
+  });
+});
