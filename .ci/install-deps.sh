@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   python3-jupyter-client jupyter-nbconvert python3-nbclient python3-nbformat python3-ipykernel
   python3-jupyter-kernel-test jupyter-console python3-pandas python3-sklearn python3-scipy
-  chromium tmux postgresql-client mariadb-client
+  chromium tmux postgresql-client mariadb-client clickhouse-server clickhouse-client curl
 )
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
@@ -34,3 +34,5 @@ if ! mariadb -h 127.0.0.1 -u root -e 'SELECT 1' >/dev/null 2>&1; then
   wait_for MariaDB "mariadb -h 127.0.0.1 -u root -e 'SELECT 1'"
 fi
 mariadb -h 127.0.0.1 -u root -e 'CREATE DATABASE IF NOT EXISTS test'
+# Two ClickHouse shards (ports 8123/9000 and 8124/9001) and cluster `datakernel`, for the ClickHouse connector.
+bash "$(dirname "${BASH_SOURCE[0]}")/clickhouse.sh"

@@ -2,7 +2,10 @@ import type { TableRef } from '../sql/column-writer.js';
 import type { QueryResult } from '../sql/result.js';
 
 /** The kinds of source %connect knows. */
-export type ConnectorKind = 'duckdb' | 'files' | 'postgres' | 'mysql';
+export type ConnectorKind = 'duckdb' | 'files' | 'postgres' | 'mysql' | 'clickhouse';
+
+/** Kinds whose tables DuckDB cannot reach itself: they are copied in (the columns and rows a query needs). */
+export const isRemote = (connector: { kind: ConnectorKind }): boolean => connector.kind === 'postgres' || connector.kind === 'mysql' || connector.kind === 'clickhouse';
 
 /** A table or view of a source. */
 export interface SourceTable {
@@ -47,7 +50,12 @@ export interface Connector {
   /** Columns of one table (`schema.table` or `table`). */
   columns(table: string): Promise<SourceColumn[]>;
   /** Runs SQL on the source itself, unchanged; the rows come back as a QueryResult in the embedded DuckDB. */
-  query(sql: string, params?: unknown[]): Promise<QueryResult>;
+  query(sql: string, params?: unknown[] | Record<string, unknown>): Promise<QueryResult>;
+  /**
+   * For sources that bind `$name` parameters themselves (in their own dialect's lexical rules): the names a
+   * statement uses, so %%sql --on can pass their values (query then takes them as a record).
+   */
+  parameterNames?(sql: string): string[];
   /** Bulk-loads a table or a query of the source into the embedded DuckDB as `target`; returns the row count. */
   copyInto(target: TableRef, source: CopySource, options?: CopyOptions): Promise<number>;
   close(): Promise<void>;

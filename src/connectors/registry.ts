@@ -29,9 +29,10 @@ async function open(session: Session, name: string, uri: string, options: Connec
   const cwd = options.cwd ?? session.projectDir;
   if (scheme === 'postgres' || scheme === 'postgresql') return (await import('./postgres.js')).connectPostgres(session, name, uri, options.password);
   if (scheme === 'mysql' || scheme === 'mariadb') return (await import('./mysql.js')).connectMysql(session, name, uri, options.password);
+  if (scheme === 'clickhouse' || scheme === 'clickhouses') return (await import('./clickhouse.js')).connectClickhouse(session, name, uri, options.password);
   if (scheme === 'duckdb') return (await import('./duckdb-file.js')).attachDuckDB(session, name, uri, cwd);
   if (scheme === undefined || scheme === 'file') return (await import('./files.js')).connectFiles(session, name, uri, cwd);
-  throw new DataKernelError(`Unknown kind of source: ${scheme}://`, 'Use postgres://, mysql://, duckdb:///path/file.duckdb, or a file path/glob (.parquet, .csv, .json).');
+  throw new DataKernelError(`Unknown kind of source: ${scheme}://`, 'Use postgres://, mysql://, clickhouse://, duckdb:///path/file.duckdb, or a file path/glob (.parquet, .csv, .json).');
 }
 
 /** Connects `uri` as `name` (replacing a connection of that name); its tables become NAME.schema.table in SQL. */

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import type { Connector } from '../connectors/connector.js';
+import { isRemote, type Connector } from '../connectors/connector.js';
 import { fileFormat, fileReader } from '../connectors/files.js';
 import { findConnection } from '../connectors/registry.js';
 import { DataKernelError } from '../errors.js';
@@ -80,12 +80,12 @@ function fileTarget(session: Session, name: string, cwd: string): SchemaTarget {
   });
 }
 
-/** A remote table's name in the source's own SQL: Postgres folds unquoted names to lower case, MySQL does not. */
+/** A remote table's name in the source's own SQL: Postgres folds unquoted names to lower case, MySQL and ClickHouse do not. */
 export function sourceTableName(connector: Connector, table: string): string {
   const parts = nameParts(table);
-  return connector.kind === 'mysql'
-    ? parts.map((p) => quoteMysqlIdent(p.name)).join('.')
-    : parts.map((p) => quoteIdent(p.quoted ? p.name : p.name.toLowerCase())).join('.');
+  if (connector.kind === 'mysql') return parts.map((p) => quoteMysqlIdent(p.name)).join('.');
+  if (connector.kind === 'clickhouse') return parts.map((p) => quoteIdent(p.name)).join('.');
+  return parts.map((p) => quoteIdent(p.quoted ? p.name : p.name.toLowerCase())).join('.');
 }
 
 function remoteTarget(session: Session, key: string, connector: Connector, table: string): SchemaTarget {
@@ -141,7 +141,7 @@ export async function resolveTarget(session: Session, source: TargetSource, opti
   if (looksLikeFile(name) || (existsSync(full) && statSync(full).isFile())) return fileTarget(session, name, cwd);
   const parts = nameParts(name).map((p) => p.name);
   const connector = parts.length >= 2 ? findConnection(session, parts[0]) : undefined;
-  if (connector && (connector.kind === 'postgres' || connector.kind === 'mysql')) {
+  if (connector && isRemote(connector)) {
     return remoteTarget(session, name, connector, name.slice(name.indexOf('.') + 1));
   }
   const { connection } = await embeddedDuckDB(session);

@@ -1,4 +1,4 @@
-import type { Connector, SourceColumn } from '../connectors/connector.js';
+import { isRemote, type Connector, type SourceColumn } from '../connectors/connector.js';
 import { findConnection } from '../connectors/registry.js';
 import type { Session } from '../session/session.js';
 import type { TableRef } from './column-writer.js';
@@ -20,7 +20,7 @@ export async function loadConnectionTables(session: Session, refs: TableReferenc
   for (const ref of refs) {
     if (ref.parts.length < 2 || ref.parts.length > 3) continue;
     const connector = findConnection(session, ref.parts[0]);
-    if (!connector || (connector.kind !== 'postgres' && connector.kind !== 'mysql')) continue;
+    if (!connector || !isRemote(connector)) continue;
     const schema = ref.parts.length === 3 ? ref.parts[1] : 'main';
     const table = ref.parts.at(-1)!;
     const key = JSON.stringify([connector.name, schema.toLowerCase(), table.toLowerCase()]);

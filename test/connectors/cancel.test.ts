@@ -34,6 +34,14 @@ describe('interrupting a %%sql --on cell cancels its query on the server', () =>
     await interruptsAndAnswers('cancel_my', 'SELECT SLEEP(60)');
   }, 20_000);
 
+  it('ClickHouse: KILL QUERY from a second request stops a long aggregate over a huge table function', async () => {
+    await value('%connect cancel_ch clickhouse://127.0.0.1:8123/default');
+    // Hours of work on 2 cores: answered in seconds only when the server stopped it.
+    await interruptsAndAnswers('cancel_ch', "SELECT count() AS n, 'dk_cancel_marker' AS m FROM numbers(1000000000000) WHERE number % 7 = 3");
+    const left = await fetch('http://127.0.0.1:8123/', { method: 'POST', body: "SELECT count() FROM system.processes WHERE query LIKE '%dk_cancel_marker%' AND query NOT LIKE '%system.processes%'" });
+    expect((await left.text()).trim()).toBe('0');
+  }, 20_000);
+
   it('Postgres, while a long result streams in batches: the cursor is closed', async () => {
     await value('%connect cancel_pg2 postgres://postgres@127.0.0.1:5432/test');
     // 30M rows stream for half a minute; the answer after the interrupt comes in seconds only if the copy stopped

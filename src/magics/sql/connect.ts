@@ -5,11 +5,12 @@ import { defineMagic } from '../magic.js';
 export default defineMagic({
   name: 'connect',
   kind: 'line',
-  summary: 'Connect a source (Postgres, MySQL, DuckDB file, Parquet/CSV/JSON files) or list connections',
+  summary: 'Connect a source (Postgres, MySQL, ClickHouse, DuckDB file, Parquet/CSV/JSON files) or list connections',
   description:
     '`%connect NAME URI` connects a source; its tables are then NAME.schema.table in %sql (loaded into DuckDB when a\n' +
     'query names them), and `%%sql --on NAME` runs SQL on the source itself. URIs: postgres://user@host:5432/db,\n' +
-    'mysql://user@host:3306/db, duckdb:///path/file.duckdb, or a file path, glob or folder (.parquet, .csv, .json,\n' +
+    'mysql://user@host:3306/db, clickhouse://user@host:8123/db (HTTP; clickhouses:// for HTTPS; NAME.db.table,\n' +
+    'filters and aggregates run on ClickHouse), duckdb:///path/file.duckdb, or a file path, glob or folder (.parquet, .csv, .json,\n' +
     '.ndjson; folders read hive partitions) which becomes a view NAME. Passwords: in the URI as ${VAR} or env:VAR\n' +
     '(read from the environment), or --password to be asked; they are never shown. `%connect` alone lists\n' +
     'connections; `%connect NAME --tables` lists a connection\'s tables.',

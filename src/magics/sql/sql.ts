@@ -47,7 +47,11 @@ export default defineMagic({
     const on = args.options.on as string | undefined;
     let result;
     if (on) {
-      result = await getConnection(ctx.session, on).query(text);
+      const connector = getConnection(ctx.session, on);
+      // Sources that bind `$name` themselves get the variables' values; the text goes unchanged.
+      const names = connector.parameterNames?.(text) ?? [];
+      const params = Object.fromEntries(names.filter((n) => ctx.hasVariable(n)).map((n) => [n, ctx.getVariable(n)]));
+      result = await connector.query(text, names.length ? params : undefined);
     } else {
       result = await runSql(ctx.session, text, undefined, { variables: { has: (n) => ctx.hasVariable(n), get: (n) => ctx.getVariable(n) } });
     }

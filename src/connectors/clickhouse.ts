@@ -1,0 +1,380 @@
+import { randomUUID } from 'node:crypto';
+import { StringDecoder } from 'node:string_decoder';
+import type { Readable } from 'node:stream';
+import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
+import { Progress } from '../display/progress.js';
+import { DataKernelError, InterruptedError } from '../errors.js';
+import type { Session } from '../session/session.js';
+import { tempTable, type TableRef } from '../sql/column-writer.js';
+import { embeddedDuckDB } from '../sql/duckdb.js';
+import { quoteIdent, tempName } from '../sql/identifiers.js';
+import { QueryResult } from '../sql/result.js';
+import { nameParts } from '../sql/sql-text.js';
+import { clickhouseError, parseChException } from './clickhouse-error.js';
+import { bindClickhouse, clickhouseLiteral, clickhouseParameterNames, hasFormatClause, splitClickhouseStatements, type ParamValues } from './clickhouse-sql.js';
+import { chTextColumn, chTypeToDuckDB, chValueToJson, parseChType, unescapeTsv, type ChType } from './clickhouse-types.js';
+import type { Connector, CopyOptions, CopySource, SourceColumn, SourceTable } from './connector.js';
+import { InFlightQueries } from './in-flight.js';
+import { TextLoader } from './text-loader.js';
+import { parseSourceUri } from './uri.js';
+
+const BATCH_ROWS = 20_000;
+const PROGRESS_MIN_ROWS = 100_000;
+const RESULT_FORMAT = 'TabSeparatedWithNamesAndTypes';
+
+/** A ClickHouse name quoted with backticks (ClickHouse names are case-sensitive). */
+export const quoteChIdent = (name: string): string => `\`${name.replace(/[\\`]/g, (ch) => `\\${ch}`)}\``;
+
+/** What the server can do, asked once at connect. */
+export interface ChServer {
+  version: string;
+  /** The server's time zone: DateTime columns without their own are written in it. */
+  zone: string;
+  /** `{name:Type}` query parameters (servers from 19.x). */
+  parameters: boolean;
+  /** DateTime64 (servers from 20.1). */
+  dateTime64: boolean;
+  /** Settings every query sends (LowCardinality is experimental on 18.x servers). */
+  settings: ClickHouseSettings;
+}
+
+/** The result of streaming one statement. */
+interface Streamed {
+  rows: number;
+  /** False for statements without a result set (CREATE, INSERT...). */
+  hasResult: boolean;
+}
+
+/**
+ * Reads a TabSeparatedWithNamesAndTypes body line by line: names, types, then rows as text (null for \N),
+ * composite values as JSON. An exception the server writes after the rows began (a cancelled or failed query
+ * keeps its HTTP 200) is thrown.
+ */
+class TsvRows {
+  names?: string[];
+  types?: ChType[];
+  private typeTexts?: string[];
+  private composite: number[] = [];
+  private rest = '';
+  private readonly decoder = new StringDecoder('utf8');
+
+  /** The column types as ClickHouse names them. */
+  get columnTypes(): string[] {
+    return this.typeTexts ?? [];
+  }
+
+  /** The complete rows in `chunk` (with what was left of the previous one). */
+  push(chunk: Buffer): (string | null)[][] {
+    const text = this.rest + this.decoder.write(chunk);
+    const lines = text.split('\n');
+    this.rest = lines.pop()!;
+    return this.rows(lines);
+  }
+
+  /** The rows left at the end of the body. */
+  end(): (string | null)[][] {
+    const last = this.rest + this.decoder.end();
+    this.rest = '';
+    return last ? this.rows([last]) : [];
+  }
+
+  private rows(lines: string[]): (string | null)[][] {
+    const out: (string | null)[][] = [];
+    for (const line of lines) {
+      if (!this.names) {
+        this.names = line.split('\t').map((n) => unescapeTsv(n) ?? '');
+        continue;
+      }
+      if (!this.typeTexts) {
+        this.typeTexts = line.split('\t').map((t) => unescapeTsv(t) ?? 'String');
+        this.types = this.typeTexts.map(parseChType);
+        this.composite = this.types.flatMap((t, i) => (chTypeToDuckDB(t).match(/\[\]$|^(STRUCT|MAP)\(/) ? [i] : []));
+        continue;
+      }
+      const fields = line.split('\t');
+      if (fields.length !== this.names.length) {
+        const exception = parseChException(line);
+        if (exception) throw new Error(line);
+        throw new Error(`ClickHouse sent a row of ${fields.length} fields for ${this.names.length} columns: ${line.slice(0, 200)}`);
+      }
+      const row = fields.map(unescapeTsv);
+      // Composite values are written in their quoted text form, escaped once (not again for TSV).
+      for (const i of this.composite) if (row[i] !== null) row[i] = chValueToJson(fields[i], this.types![i]);
+      out.push(row);
+    }
+    return out;
+  }
+}
+
+/** A ClickHouse server or cluster over its HTTP interface: results stream as TabSeparated text into DuckDB. */
+export class ClickhouseConnector implements Connector {
+  readonly kind = 'clickhouse';
+  private readonly inFlight: InFlightQueries;
+  /** Query ids sent and not yet answered: what an interrupt kills. */
+  private readonly running = new Map<string, AbortController>();
+
+  constructor(
+    private readonly session: Session,
+    readonly name: string,
+    readonly displayUri: string,
+    readonly client: ClickHouseClient,
+    readonly database: string,
+    private readonly password: string | undefined,
+    readonly server: ChServer,
+  ) {
+    this.inFlight = new InFlightQueries(session, () => this.cancelRunning());
+    this.inFlight.arm();
+  }
+
+  fail(error: unknown, sql?: string): DataKernelError {
+    return clickhouseError(error, { displayUri: this.displayUri, secrets: [this.password], sql });
+  }
+
+  /** Kills the queries in flight from a second request (the first is busy), then stops reading them. */
+  private async cancelRunning(): Promise<void> {
+    const ids = [...this.running.keys()];
+    if (ids.length === 0) return;
+    try {
+      await this.client.command({
+        query: `KILL QUERY WHERE query_id IN (${ids.map((id) => clickhouseLiteral('id', id, this.server)).join(', ')}) ASYNC`,
+        clickhouse_settings: this.server.settings,
+      });
+    } finally {
+      for (const id of ids) this.running.get(id)?.abort();
+    }
+  }
+
+  /** Sends one statement and hands its response body to `read`; an interrupt kills it on the server. */
+  private send<T>(sql: string, params: Record<string, string>, read: (body: Readable, queryId: string) => Promise<T>, settings: ClickHouseSettings = {}): Promise<T> {
+    return this.inFlight.track(async () => {
+      const queryId = randomUUID();
+      const abort = new AbortController();
+      this.running.set(queryId, abort);
+      try {
+        const { stream } = await this.client.exec({
+          query: sql,
+          query_id: queryId,
+          abort_signal: abort.signal,
+          clickhouse_settings: { ...this.server.settings, ...settings },
+          ...(Object.keys(params).length ? { query_params: params } : {}),
+        });
+        return await read(stream as Readable, queryId);
+      } catch (error) {
+        if (abort.signal.aborted) throw new InterruptedError();
+        throw error;
+      } finally {
+        this.running.delete(queryId);
+      }
+    });
+  }
+
+  /** Runs a statement for its effect; any rows it returns are dropped. */
+  async execute(sql: string, params: ParamValues = {}): Promise<void> {
+    const bound = bindClickhouse(sql, params, this.server);
+    try {
+      await this.send(bound.sql, bound.params, async (body) => {
+        for await (const chunk of body) {
+          const text = String(chunk);
+          if (parseChException(text)) throw new Error(text);
+        }
+      });
+    } catch (error) {
+      throw this.fail(error, bound.sql);
+    }
+  }
+
+  /** Rows of a small query as text (null for NULL), for the connector's own look-ups. */
+  async rows(sql: string, params: ParamValues = {}): Promise<(string | null)[][]> {
+    const bound = bindClickhouse(sql, params, this.server);
+    try {
+      return await this.send(bound.sql, bound.params, async (body) => {
+        const reader = new TsvRows();
+        const rows: (string | null)[][] = [];
+        for await (const chunk of body) rows.push(...reader.push(chunk as Buffer));
+        rows.push(...reader.end());
+        return rows;
+      }, { default_format: RESULT_FORMAT });
+    } catch (error) {
+      throw this.fail(error, bound.sql);
+    }
+  }
+
+  /** Streams the rows of one statement into `target` in batches through a TextLoader. */
+  private async stream(sql: string, params: ParamValues, target: TableRef, progress?: Progress): Promise<Streamed> {
+    if (hasFormatClause(sql)) {
+      throw new DataKernelError('The query ends in a FORMAT clause', 'Drop the FORMAT clause: results come back as a table (copy them out with COPY in DuckDB, or -o VAR).');
+    }
+    const bound = bindClickhouse(sql, params, this.server);
+    const { connection } = await embeddedDuckDB(this.session);
+    let loader: TextLoader | undefined;
+    try {
+      return await this.send(
+        bound.sql,
+        bound.params,
+        async (body) => {
+          const reader = new TsvRows();
+          let batch: (string | null)[][] = [];
+          let total = 0;
+          const flush = async () => {
+            loader ??= new TextLoader(connection, target, reader.names!.map((n, i) => chTextColumn(n, reader.columnTypes[i], this.server.zone)));
+            await loader.append(batch);
+            total += batch.length;
+            batch = [];
+            progress?.update(total);
+          };
+          for await (const chunk of body) {
+            for (const row of reader.push(chunk as Buffer)) batch.push(row);
+            if (batch.length >= BATCH_ROWS) {
+              this.session.throwIfInterrupted();
+              await flush();
+            }
+          }
+          for (const row of reader.end()) batch.push(row);
+          if (!reader.names || !reader.types) return { rows: 0, hasResult: false };
+          await flush();
+          const rows = await loader!.finish();
+          loader = undefined;
+          progress?.finish(`${rows.toLocaleString('en-US')} rows`);
+          return { rows, hasResult: true };
+        },
+        { default_format: RESULT_FORMAT },
+      );
+    } catch (error) {
+      loader?.abort();
+      if (error instanceof InterruptedError) throw error;
+      throw this.fail(error, bound.sql);
+    }
+  }
+
+  /** Database and table of `table` or `db.table`; the default database is the URI's. */
+  split(table: string): [string, string] {
+    const parts = nameParts(table).map((p) => p.name);
+    return parts.length >= 2 ? [parts[0], parts[1]] : [this.database, parts[0]];
+  }
+
+  /** `db`.`table` of `table` or `db.table`. */
+  qualified(table: string): string {
+    return this.split(table).map(quoteChIdent).join('.');
+  }
+
+  async tables(): Promise<SourceTable[]> {
+    const rows = await this.rows(`SELECT database, name, engine FROM system.tables WHERE database != 'system' ORDER BY database, name`);
+    return rows.map(([schema, name, engine]) => ({ schema: String(schema), name: String(name), kind: /View$/.test(String(engine)) ? 'view' : 'table' }));
+  }
+
+  async columns(table: string): Promise<SourceColumn[]> {
+    const [database, name] = this.split(table);
+    const rows = await this.rows(`SELECT name, type, is_in_primary_key FROM system.columns WHERE database = $1 AND table = $2`, [database, name]);
+    if (rows.length === 0) {
+      const exists = await this.rows(`SELECT count() FROM system.tables WHERE database = $1 AND name = $2`, [database, name]);
+      if (exists[0]?.[0] === '0') throw new DataKernelError(`${this.displayUri}: no table ${database}.${name}`, `%connect ${this.name} --tables lists the tables.`);
+    }
+    return rows.map(([column, type, key]) => ({
+      name: String(column),
+      sourceType: String(type),
+      duckdbType: chTypeToDuckDB(parseChType(String(type))),
+      nullable: /^(LowCardinality\()?Nullable\(/.test(String(type)),
+      ...(key === '1' ? { key: true } : {}),
+    }));
+  }
+
+  async copyInto(target: TableRef, source: CopySource, options: CopyOptions = {}): Promise<number> {
+    if (!('table' in source)) return (await this.stream(source.sql, source.params ?? [], target)).rows;
+    const qualified = this.qualified(source.table);
+    let progress: Progress | undefined;
+    if (options.progress !== false) {
+      const counted = await this.rows(`SELECT count() FROM ${qualified}`).catch(() => [['0']]);
+      const estimate = Math.min(Number(counted[0]?.[0] ?? 0), options.limit ?? Infinity);
+      if (estimate >= PROGRESS_MIN_ROWS) progress = new Progress({ label: `${this.name}.${source.table} → DuckDB`, total: estimate, unit: 'rows' });
+    }
+    const select = options.columns ? options.columns.map((c) => quoteChIdent(c.name)).join(', ') : '*';
+    const limit = options.limit === undefined ? '' : ` LIMIT ${Math.trunc(options.limit)}`;
+    return (await this.stream(`SELECT ${select} FROM ${qualified}${limit}`, [], target, progress)).rows;
+  }
+
+  /**
+   * Runs SQL on ClickHouse itself. A script of several statements runs one at a time (the HTTP interface takes
+   * one per request); the last one's rows are the result. `$name` parameters bind from `params` (by name, or
+   * `$1`... from an array) in every statement.
+   */
+  async query(sql: string, params: ParamValues = []): Promise<QueryResult> {
+    const statements = splitClickhouseStatements(sql);
+    if (statements.length === 0) throw new DataKernelError('No SQL to run', 'Write a statement, e.g. SELECT 42 AS answer.');
+    for (const statement of statements.slice(0, -1)) await this.execute(statement, params);
+    const last = statements.at(-1)!;
+    const target = tempTable(tempName('ch'));
+    const outcome = await this.stream(last, params, target);
+    if (!outcome.hasResult) {
+      const { connection } = await embeddedDuckDB(this.session);
+      const command = /^\s*(\w+)/.exec(last)?.[1]?.toUpperCase() ?? 'OK';
+      await connection.run(`CREATE TEMP TABLE ${quoteIdent(target.table)} AS SELECT $command AS ${quoteIdent('command')}`, { command });
+    }
+    return QueryResult.fromTable(this.session, target);
+  }
+
+  /** The names of `$name` parameters in ClickHouse SQL: the connector binds them itself. */
+  parameterNames(sql: string): string[] {
+    return clickhouseParameterNames(sql);
+  }
+
+  async close(): Promise<void> {
+    this.inFlight.disarm();
+    await this.client.close().catch(() => undefined);
+    const { connection } = await embeddedDuckDB(this.session);
+    await connection.run(`DETACH DATABASE IF EXISTS ${quoteIdent(this.name)}`);
+  }
+}
+
+/** Asks the server its version, time zone and whether it takes `{name:Type}` parameters. */
+async function probe(client: ClickHouseClient): Promise<ChServer> {
+  const { stream } = await client.exec({ query: 'SELECT version(), timezone()', clickhouse_settings: { default_format: 'TabSeparated' } });
+  let text = '';
+  for await (const chunk of stream as Readable) text += String(chunk);
+  const [version, zone] = text.trim().split('\t');
+  const major = Number(version.split('.')[0]);
+  const parameters = await client
+    .exec({ query: 'SELECT {p:UInt8}', query_params: { p: 1 }, clickhouse_settings: { default_format: 'TabSeparated' } })
+    .then(async ({ stream: body }) => {
+      for await (const _ of body as Readable);
+      return true;
+    })
+    .catch(() => false);
+  return {
+    version,
+    zone: zone || 'UTC',
+    parameters,
+    dateTime64: major >= 20,
+    settings: major < 19 ? { allow_experimental_low_cardinality_type: 1 } as ClickHouseSettings : {},
+  };
+}
+
+/**
+ * `%connect NAME clickhouse://user[:password]@host[:8123]/database` (HTTP; clickhouses:// for HTTPS): checks the
+ * server answers and attaches catalog NAME, under which its tables are NAME.database.table in DuckDB SQL.
+ */
+export async function connectClickhouse(session: Session, name: string, uri: string, password?: string): Promise<Connector> {
+  const { url, password: secret, display } = parseSourceUri(uri, password);
+  const secure = /^clickhouses:$/i.test(url.protocol) || url.searchParams.get('secure') === 'true';
+  const database = decodeURIComponent(url.pathname.replace(/^\//, '')) || 'default';
+  const { createClient, ClickHouseLogLevel } = await import('@clickhouse/client');
+  const client = createClient({
+    url: `${secure ? 'https' : 'http'}://${url.hostname || '127.0.0.1'}:${url.port || (secure ? 8443 : 8123)}`,
+    username: decodeURIComponent(url.username) || 'default',
+    password: secret ?? '',
+    database,
+    // Queries on a cluster may run long; an interrupt, not a timer, stops them.
+    request_timeout: 24 * 3600 * 1000,
+    log: { level: ClickHouseLogLevel.OFF },
+  });
+  let server: ChServer;
+  try {
+    server = await probe(client);
+  } catch (error) {
+    await client.close().catch(() => undefined);
+    throw clickhouseError(error, { displayUri: display, secrets: [secret] });
+  }
+  const connector = new ClickhouseConnector(session, name, display, client, database, secret, server);
+  const { connection } = await embeddedDuckDB(session);
+  await connection.run(`ATTACH IF NOT EXISTS ':memory:' AS ${quoteIdent(name)}`);
+  return connector;
+}
