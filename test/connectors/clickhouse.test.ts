@@ -6,6 +6,7 @@ import { connect, getConnection } from '../../src/connectors/index.js';
 import { DataKernelError, describeError } from '../../src/errors.js';
 import { Session } from '../../src/session/session.js';
 import { runSql } from '../../src/sql/index.js';
+import { TestMagicContext } from '../helpers/magic-context.js';
 import { CH_URI, chAdmin, distributedTable, dropDistributed, queryLog } from '../helpers/clickhouse.js';
 
 const session = new Session(mkdtempSync(join(tmpdir(), 'dk-ch-')));
@@ -85,6 +86,16 @@ describe('clickhouse connector', () => {
     const typed = await connector.query('SELECT $n AS n, $big AS big, $neg - $neg AS zero, $xs AS xs, $when AS w', { n: 1.5, big: 18446744073709551615n, neg: -3, xs: ['a', "b'"], when: new Date('2024-01-02T03:04:05Z') });
     expect(await typed.toArray()).toEqual([{ n: 1.5, big: 18446744073709551615n, zero: 0, xs: ['a', "b'"], w: new Date('2024-01-02T03:04:05Z') }]);
     expect(await (await connector.query(`SELECT count() AS n FROM default.${TYPES}`)).toArray()).toEqual([{ n: 2n }]);
+  });
+
+  it('%%sql --on binds $name from kernel variables and stores the result with -o', async () => {
+    const ctx = new TestMagicContext(session);
+    ctx.variables.set('who', "x' OR '1'='1");
+    ctx.variables.set('limit', 1);
+    const result = (await ctx.magic('sql', '--on ch -o picked', `SELECT id, $who AS who FROM default.${TYPES} WHERE s != $who ORDER BY id LIMIT $limit`)) as { toArray(): Promise<unknown[]> };
+    expect(await result.toArray()).toEqual([{ id: 1, who: "x' OR '1'='1" }]);
+    expect(ctx.variables.get('picked')).toBe(result);
+    await expect(ctx.magic('sql', '--on ch', 'SELECT $nowhere')).rejects.toThrow(/No value for \$nowhere/);
   });
 
   it('reports a bad query with ClickHouse\'s message and the position marked', async () => {
