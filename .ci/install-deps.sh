@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   python3-jupyter-client jupyter-nbconvert python3-nbclient python3-nbformat python3-ipykernel
   python3-jupyter-kernel-test jupyter-console python3-pandas python3-sklearn python3-scipy
-  chromium tmux postgresql-client mariadb-client clickhouse-server clickhouse-client curl
+  chromium tmux postgresql-client mariadb-client clickhouse-server clickhouse-client curl nats-server mosquitto
 )
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
@@ -36,3 +36,16 @@ fi
 mariadb -h 127.0.0.1 -u root -e 'CREATE DATABASE IF NOT EXISTS test'
 # Two ClickHouse shards (ports 8123/9000 and 8124/9001) and cluster `datakernel`, for the ClickHouse connector.
 bash "$(dirname "${BASH_SOURCE[0]}")/clickhouse.sh"
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# Event streams: NATS with JetStream (-js) and Mosquitto (MQTT) for test/streams and the streams notebook.
+if ! port_open 4222; then
+  echo "starting NATS (JetStream)"
+  mkdir -p /var/lib/nats-server
+  start-stop-daemon --start --oknodo --background --exec /usr/sbin/nats-server -- -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log
+  wait_for NATS "port_open 4222"
+fi
+if ! port_open 1883; then
+  echo "starting Mosquitto"
+  mosquitto -d -c /etc/mosquitto/mosquitto.conf
+  wait_for Mosquitto "port_open 1883"
+fi

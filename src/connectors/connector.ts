@@ -2,7 +2,7 @@ import type { TableRef } from '../sql/column-writer.js';
 import type { QueryResult } from '../sql/result.js';
 
 /** The kinds of source %connect knows. */
-export type ConnectorKind = 'duckdb' | 'files' | 'postgres' | 'mysql' | 'clickhouse';
+export type ConnectorKind = 'duckdb' | 'files' | 'postgres' | 'mysql' | 'clickhouse' | 'stream';
 
 /** Kinds whose tables DuckDB cannot reach itself: they are copied in (the columns and rows a query needs). */
 export const isRemote = (connector: { kind: ConnectorKind }): boolean => connector.kind === 'postgres' || connector.kind === 'mysql' || connector.kind === 'clickhouse';

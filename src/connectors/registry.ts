@@ -1,6 +1,7 @@
 import { DataKernelError } from '../errors.js';
 import type { Session } from '../session/session.js';
 import type { Connector } from './connector.js';
+import { brokerOf } from '../streams/stream-uri.js';
 import { redactText } from './uri.js';
 
 export interface ConnectOptions {
@@ -8,6 +9,10 @@ export interface ConnectOptions {
   password?: string;
   /** Folder relative file paths start from. @default session.projectDir */
   cwd?: string;
+  /** Event streams: the NATS JetStream stream to read (`--stream`). */
+  stream?: string;
+  /** Event streams: the Kafka topic or MQTT topic filter to read (`--topic`). */
+  topic?: string;
 }
 
 const connections = (session: Session) =>
@@ -30,9 +35,10 @@ async function open(session: Session, name: string, uri: string, options: Connec
   if (scheme === 'postgres' || scheme === 'postgresql') return (await import('./postgres.js')).connectPostgres(session, name, uri, options.password);
   if (scheme === 'mysql' || scheme === 'mariadb') return (await import('./mysql.js')).connectMysql(session, name, uri, options.password);
   if (scheme === 'clickhouse' || scheme === 'clickhouses') return (await import('./clickhouse.js')).connectClickhouse(session, name, uri, options.password);
+  if (brokerOf(uri)) return (await import('./stream.js')).connectStream(session, name, uri, { stream: options.stream, topic: options.topic }, options.password);
   if (scheme === 'duckdb') return (await import('./duckdb-file.js')).attachDuckDB(session, name, uri, cwd);
   if (scheme === undefined || scheme === 'file') return (await import('./files.js')).connectFiles(session, name, uri, cwd);
-  throw new DataKernelError(`Unknown kind of source: ${scheme}://`, 'Use postgres://, mysql://, clickhouse://, duckdb:///path/file.duckdb, or a file path/glob (.parquet, .csv, .json).');
+  throw new DataKernelError(`Unknown kind of source: ${scheme}://`, 'Use postgres://, mysql://, clickhouse://, duckdb:///path/file.duckdb, nats://, mqtt://, kafka://, or a file path/glob (.parquet, .csv, .json).');
 }
 
 /** Connects `uri` as `name` (replacing a connection of that name); its tables become NAME.schema.table in SQL. */

@@ -18,7 +18,7 @@ export interface ColumnSchema {
 }
 
 /** Where a schema was read from. */
-export type TargetKind = 'table' | 'view' | 'file' | 'connection' | 'result' | 'variable';
+export type TargetKind = 'table' | 'view' | 'file' | 'connection' | 'stream' | 'result' | 'variable';
 
 /** A normalised schema: the same shape whatever the target was. */
 export interface TableSchema {

@@ -3,6 +3,9 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { isRemote, type Connector } from '../connectors/connector.js';
 import { fileFormat, fileReader } from '../connectors/files.js';
 import { findConnection } from '../connectors/registry.js';
+import { isStreamConnector, SCHEMA_SAMPLE, type StreamConnector } from '../connectors/stream.js';
+import { streamColumns } from '../streams/stream-table.js';
+import { relationOf } from '../sql/column-writer.js';
 import { DataKernelError } from '../errors.js';
 import type { Session } from '../session/session.js';
 import { embeddedDuckDB } from '../sql/duckdb.js';
@@ -31,6 +34,8 @@ export interface SchemaTarget {
   readonly kind: TargetKind;
   /** The connection and table, for tables of remote connections (Postgres, MySQL/MariaDB). */
   readonly remote?: { connector: Connector; table: string };
+  /** The stream connection, for event streams (%connect NAME nats://...). */
+  readonly stream?: StreamConnector;
   schema(): Promise<TableSchema>;
   /** Rows, counted where the data lives (on the source for remote tables). */
   rowCount(): Promise<number>;
@@ -114,9 +119,27 @@ function remoteTarget(session: Session, key: string, connector: Connector, table
   };
 }
 
+// A stream's schema is that of its newest messages (what producers send now); its rows are every retained message.
+function streamTarget(connector: StreamConnector): SchemaTarget {
+  return {
+    key: connector.name,
+    kind: 'stream',
+    stream: connector,
+    schema: async () => {
+      await connector.messages.refresh();
+      return { target: connector.name, kind: 'stream', columns: streamColumns(await connector.messages.fields(SCHEMA_SAMPLE)) };
+    },
+    rowCount: async () => connector.copyInto(connector.target, { table: connector.name }),
+    relation: async () => {
+      await connector.copyInto(connector.target, { table: connector.name });
+      return relationOf(connector.target);
+    },
+  };
+}
+
 /**
  * Resolves what the user named: a kernel variable (query result, array of records, Arrow table, DataFrame), a
- * file/glob/folder (.parquet/.csv/.json), a remote connection table `NAME.schema.table`, or a table or view of
+ * file/glob/folder (.parquet/.csv/.json), an event stream connection NAME, a remote connection table `NAME.schema.table`, or a table or view of
  * the embedded DuckDB (`table`, `schema.table`, `catalog.schema.table`).
  */
 export async function resolveTarget(session: Session, source: TargetSource, options: TargetOptions = {}): Promise<SchemaTarget> {
@@ -137,6 +160,8 @@ export async function resolveTarget(session: Session, source: TargetSource, opti
       return relationTarget(session, name, 'variable', relation, async () => describeRelation((await embeddedDuckDB(session)).connection, await relation()));
     }
   }
+  const stream = findConnection(session, name);
+  if (isStreamConnector(stream)) return streamTarget(stream);
   const full = resolve(cwd, name);
   if (looksLikeFile(name) || (existsSync(full) && statSync(full).isFile())) return fileTarget(session, name, cwd);
   const parts = nameParts(name).map((p) => p.name);

@@ -35,7 +35,7 @@ export async function writeColumns(connection: DuckDBConnection, target: TableRe
 }
 
 /** Appends columns of equal length to an existing table whose column types they fit. */
-async function appendColumns(connection: DuckDBConnection, target: TableRef, columns: ColumnData[]): Promise<void> {
+export async function appendColumns(connection: DuckDBConnection, target: TableRef, columns: ColumnData[]): Promise<void> {
   const rows = columns[0]?.values.length ?? 0;
   if (rows === 0) return;
   const { DuckDBDataChunk, JSToDuckDBValueConverter } = await import('@duckdb/node-api');

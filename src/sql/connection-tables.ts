@@ -1,5 +1,6 @@
 import { isRemote, type Connector, type SourceColumn } from '../connectors/connector.js';
 import { findConnection } from '../connectors/registry.js';
+import { isStreamConnector } from '../connectors/stream.js';
 import type { Session } from '../session/session.js';
 import type { TableRef } from './column-writer.js';
 import { embeddedDuckDB } from './duckdb.js';
@@ -18,6 +19,13 @@ export async function loadConnectionTables(session: Session, refs: TableReferenc
   const remote: { connector: Connector; source: string; target: TableRef; columns: SourceColumn[] }[] = [];
   const seen = new Set<string>();
   for (const ref of refs) {
+    const stream = ref.parts.length === 1 ? findConnection(session, ref.parts[0]) : undefined;
+    if (isStreamConnector(stream) && !seen.has(stream.name)) {
+      // A stream's messages are topped up from the broker, then NAME is rebuilt if new ones came.
+      seen.add(stream.name);
+      await stream.copyInto(stream.target, { table: stream.name });
+      continue;
+    }
     if (ref.parts.length < 2 || ref.parts.length > 3) continue;
     const connector = findConnection(session, ref.parts[0]);
     if (!connector || !isRemote(connector)) continue;

@@ -5,13 +5,15 @@ import { defineMagic } from '../magic.js';
 export default defineMagic({
   name: 'connect',
   kind: 'line',
-  summary: 'Connect a source (Postgres, MySQL, ClickHouse, DuckDB file, Parquet/CSV/JSON files) or list connections',
+  summary: 'Connect a source (Postgres, MySQL, ClickHouse, DuckDB file, Parquet/CSV/JSON files, NATS/MQTT/Kafka streams) or list connections',
   description:
     '`%connect NAME URI` connects a source; its tables are then NAME.schema.table in %sql (loaded into DuckDB when a\n' +
     'query names them), and `%%sql --on NAME` runs SQL on the source itself. URIs: postgres://user@host:5432/db,\n' +
     'mysql://user@host:3306/db, clickhouse://user@host:8123/db (HTTP; clickhouses:// for HTTPS; NAME.db.table,\n' +
     'filters and aggregates run on ClickHouse), duckdb:///path/file.duckdb, or a file path, glob or folder (.parquet, .csv, .json,\n' +
-    '.ndjson; folders read hive partitions) which becomes a view NAME. Passwords: in the URI as ${VAR} or env:VAR\n' +
+    '.ndjson; folders read hive partitions) which becomes a view NAME. Event streams: nats://host:4222 --stream S\n' +
+    '(JetStream), mqtt://host:1883 --topic \'t/#\', kafka://host:9092 --topic T become the table NAME of their retained\n' +
+    'messages (subject, sequence, timestamp, then the decoded JSON fields), read from the broker for each query. Passwords: in the URI as ${VAR} or env:VAR\n' +
     '(read from the environment), or --password to be asked; they are never shown. `%connect` alone lists\n' +
     'connections; `%connect NAME --tables` lists a connection\'s tables.',
   args: {
@@ -22,6 +24,8 @@ export default defineMagic({
     options: {
       password: { type: 'boolean', description: 'ask for the password (typed hidden)' },
       tables: { type: 'boolean', description: 'list the tables of connection NAME' },
+      stream: { type: 'string', valueName: 'NAME', description: 'NATS JetStream: the stream to read' },
+      topic: { type: 'string', valueName: 'TOPIC', description: 'Kafka topic or MQTT topic filter to read' },
     },
   },
   async run({ args }, ctx) {
@@ -37,7 +41,7 @@ export default defineMagic({
       return bundle(
         tableBundle({
           columns: [{ name: 'schema' }, { name: 'table' }, { name: 'kind' }, { name: 'in SQL' }],
-          rows: tables.map((t) => [t.schema, t.name, t.kind, connector.kind === 'files' ? t.name : `${name}.${t.schema}.${t.name}`]),
+          rows: tables.map((t) => [t.schema, t.name, t.kind, connector.kind === 'files' || connector.kind === 'stream' ? t.name : `${name}.${t.schema}.${t.name}`]),
           caption: `Tables of ${name} (${connector.displayUri})`,
         }),
       );
@@ -46,8 +50,8 @@ export default defineMagic({
     if (/^\w+:\/\/[^/@:\s]*:(?!\$\{|env:)[^@\s]+@/.test(uri)) {
       ctx.output.stream('stderr', 'Warning: a password written in the URI is saved with the notebook; use ${VAR}, env:VAR or --password instead.\n');
     }
-    const connector = await connect(ctx.session, name, uri, { password, cwd: ctx.cwd() });
-    const usage = connector.kind === 'files' ? `SELECT * FROM ${name}` : connector.kind === 'duckdb' ? `SELECT * FROM ${name}.main.TABLE` : `SELECT * FROM ${name}.SCHEMA.TABLE`;
+    const connector = await connect(ctx.session, name, uri, { password, cwd: ctx.cwd(), stream: args.options.stream as string | undefined, topic: args.options.topic as string | undefined });
+    const usage = connector.kind === 'files' || connector.kind === 'stream' ? `SELECT * FROM ${name}` : connector.kind === 'duckdb' ? `SELECT * FROM ${name}.main.TABLE` : `SELECT * FROM ${name}.SCHEMA.TABLE`;
     return bundle({ 'text/plain': `Connected ${name}: ${connector.displayUri} (${connector.kind}). Query it with ${usage}.` });
   },
 });

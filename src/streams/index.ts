@@ -1,0 +1,5 @@
+export type { BrokerKind, ReadOptions, StreamInfo, StreamMessage, StreamSource } from './stream-source.js';
+export { parseStreamUri, brokerOf, type StreamAddress, type StreamSelector } from './stream-uri.js';
+export { openStream } from './open-stream.js';
+export { StreamTable, ENVELOPE, type MalformedMessages } from './stream-table.js';
+export { inferPayloadFields, type PayloadField } from './infer-schema.js';

@@ -1,0 +1,128 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { JetStreamManager, JetStreamClient } from '@nats-io/jetstream';
+import { DataKernelError } from '../errors.js';
+import { lostMidRead, unreachable } from './broker-error.js';
+import type { StreamAddress } from './stream-uri.js';
+import type { ReadOptions, StreamInfo, StreamMessage, StreamSource } from './stream-source.js';
+
+const BATCH = 5000;
+// A fetch waits at most this long for messages; the shortest JetStream takes; a follow notices idleness and aborts within it.
+const FETCH_WAIT_MS = 1000;
+
+/** A NATS JetStream stream, read with ordered consumers (ephemeral, no state left on the server). */
+class NatsStream implements StreamSource {
+  readonly broker = 'nats' as const;
+  readonly stream: string;
+  readonly displayUri: string;
+  private disconnected = false;
+
+  constructor(
+    private readonly address: StreamAddress,
+    private readonly nc: NatsConnection,
+    private readonly jsm: JetStreamManager,
+    private readonly js: JetStreamClient,
+  ) {
+    this.stream = address.stream;
+    this.displayUri = address.display;
+    void (async () => {
+      for await (const status of nc.status()) {
+        if (status.type === 'disconnect') this.disconnected = true;
+        else if (status.type === 'reconnect') this.disconnected = false;
+      }
+    })().catch(() => undefined);
+  }
+
+  async info(): Promise<StreamInfo> {
+    let info;
+    try {
+      info = await this.jsm.streams.info(this.stream);
+    } catch (error) {
+      throw await this.explain(error);
+    }
+    const { messages, first_seq, last_seq } = info.state;
+    return { messages, firstSequence: messages ? first_seq : 0, lastSequence: last_seq };
+  }
+
+  async *read(options: ReadOptions = {}): AsyncIterable<StreamMessage[]> {
+    const info = await this.info();
+    const after = options.after ?? 0;
+    const max = options.maxMessages ?? Infinity;
+    if (!options.follow && (info.lastSequence <= after || max <= 0)) return;
+    const consumer = await this.js.consumers.get(this.stream, { deliver_policy: 'by_start_sequence', opt_start_seq: Math.max(after + 1, info.firstSequence, 1) });
+    let delivered = 0;
+    let last = after;
+    let lastArrival = Date.now();
+    try {
+      while (delivered < max && !options.signal?.aborted) {
+        if (!options.follow && last >= info.lastSequence) return;
+        if (options.follow && options.idleSeconds !== undefined && Date.now() - lastArrival >= options.idleSeconds * 1000) return;
+        if (this.disconnected || this.nc.isClosed()) throw lostMidRead(this.address, last);
+        const batch: StreamMessage[] = [];
+        const want = Math.min(BATCH, max - delivered, options.follow ? Infinity : info.lastSequence - last);
+        let messages;
+        try {
+          messages = await consumer.fetch({ max_messages: want, expires: FETCH_WAIT_MS });
+          for await (const m of messages) {
+            batch.push({ subject: m.subject, sequence: m.seq, timestamp: new Date(Number(BigInt(m.info.timestampNanos) / 1_000_000n)), partition: 0, data: m.data });
+            if (!options.follow && m.seq >= info.lastSequence) break;
+          }
+        } catch (error) {
+          if (error instanceof DataKernelError) throw error;
+          throw this.disconnected || this.nc.isClosed() ? lostMidRead(this.address, last, error) : await this.explain(error);
+        }
+        if (this.disconnected) throw lostMidRead(this.address, last);
+        if (batch.length === 0) continue;
+        lastArrival = Date.now();
+        last = batch.at(-1)!.sequence;
+        delivered += batch.length;
+        yield batch;
+      }
+    } finally {
+      await consumer.delete().catch(() => undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.nc.close().catch(() => undefined);
+  }
+
+  private async explain(error: unknown): Promise<Error> {
+    if ((error as { code?: number }).code === 10059 || /stream not found/i.test(String((error as Error)?.message))) {
+      const names: string[] = [];
+      for await (const name of this.jsm.streams.names()) names.push(name);
+      return new DataKernelError(
+        `No JetStream stream ${this.stream} at ${this.address.servers.join(', ')}`,
+        names.length
+          ? `Streams there: ${names.slice(0, 20).join(', ')}. Use one of them with --stream, or create it (nats stream add ${this.stream} --subjects '${this.stream.toLowerCase()}.>').`
+          : `The server has no streams yet. Create it (nats stream add ${this.stream} --subjects '${this.stream.toLowerCase()}.>') or publish through one.`,
+      );
+    }
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+/** Connects to a NATS server and checks the stream exists (JetStream must be enabled). */
+export async function openNats(address: StreamAddress): Promise<StreamSource> {
+  const { connect } = await import('@nats-io/transport-node');
+  const { jetstream, jetstreamManager } = await import('@nats-io/jetstream');
+  let nc: NatsConnection;
+  try {
+    nc = await connect({ servers: address.servers, user: address.user, pass: address.password, name: 'datakernel', timeout: 5000 });
+  } catch (error) {
+    throw unreachable(address, error);
+  }
+  try {
+    let jsm: JetStreamManager;
+    try {
+      jsm = await jetstreamManager(nc);
+    } catch (error) {
+      throw new DataKernelError(`JetStream is not enabled on the NATS server at ${address.display}`, 'Start nats-server with -js (JetStream), or use a server that has it.', { cause: error });
+    }
+    const source = new NatsStream(address, nc, jsm, jetstream(nc));
+    await source.info();
+    return source;
+  } catch (error) {
+    await nc.close().catch(() => undefined);
+    throw error;
+  }
+}

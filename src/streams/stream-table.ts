@@ -1,0 +1,164 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { ColumnSchema } from '../schema/model.js';
+import { parseType } from '../schema/type-name.js';
+import type { Session } from '../session/session.js';
+import { appendColumns, relationOf, tempTable, type TableRef } from '../sql/column-writer.js';
+import { embeddedDuckDB } from '../sql/duckdb.js';
+import { quoteIdent, quoteLiteral } from '../sql/identifiers.js';
+import { inferPayloadFields, jsonStructure, type PayloadField } from './infer-schema.js';
+import type { StreamMessage, StreamSource } from './stream-source.js';
+
+/** The columns every stream table starts with, before the fields of its messages. */
+export const ENVELOPE: ReadonlyArray<{ name: string; type: string }> = [
+  { name: 'subject', type: 'VARCHAR' },
+  { name: 'sequence', type: 'BIGINT' },
+  { name: 'timestamp', type: 'TIMESTAMP WITH TIME ZONE' },
+];
+
+/** Messages that are not JSON objects: how many, and a few of them. */
+export interface MalformedMessages {
+  count: number;
+  /** Up to 5 of them, newest last, with the first 200 characters of each payload. */
+  sample: Array<{ sequence: number; subject: string; payload: string }>;
+}
+
+const decoder = new TextDecoder();
+
+/** The DuckDB columns of a batch of messages, as the raw table holds them. */
+export function messageColumns(batch: readonly StreamMessage[]) {
+  return [
+    { name: 'subject', sqlType: 'VARCHAR', values: batch.map((m) => m.subject) },
+    { name: 'sequence', sqlType: 'BIGINT', values: batch.map((m) => m.sequence) },
+    { name: 'timestamp', sqlType: 'TIMESTAMPTZ', values: batch.map((m) => m.timestamp) },
+    { name: 'partition', sqlType: 'INTEGER', values: batch.map((m) => m.partition) },
+    { name: 'payload', sqlType: 'VARCHAR', values: batch.map((m) => decoder.decode(m.data)) },
+    // Set by markValidSql, in one pass over the new rows inside DuckDB.
+    { name: 'ok', sqlType: 'BOOLEAN', values: new Array<null>(batch.length).fill(null) },
+  ];
+}
+
+/** SQL creating a raw message table (the columns of `messageColumns`). */
+export const rawTableSql = (table: TableRef): string =>
+  `CREATE OR REPLACE ${table.catalog === 'temp' ? 'TEMP ' : ''}TABLE ${relationOf(table)} (subject VARCHAR, sequence BIGINT, "timestamp" TIMESTAMPTZ, "partition" INTEGER, payload VARCHAR, ok BOOLEAN)`;
+
+/** Marks which appended messages are JSON objects (the rest are malformed, counted and kept apart). */
+export const markValidSql = (table: TableRef): string =>
+  `UPDATE ${relationOf(table)} SET ok = coalesce(CASE WHEN json_valid(payload) THEN json_type(payload) = 'OBJECT' END, false) WHERE ok IS NULL`;
+
+/** A payload field's column name in the table: an envelope name taken by a field gets `data_` before it. */
+export const fieldColumn = (field: string): string => (ENVELOPE.some((e) => e.name === field.toLowerCase()) ? `data_${field}` : field);
+
+/**
+ * SELECT turning raw messages into typed rows: the envelope columns, then one column per field of the messages,
+ * decoded by DuckDB with the structure `fields` describe.
+ */
+export function typedSelect(raw: string, fields: readonly PayloadField[], where = 'ok'): string {
+  const structure = JSON.stringify(Object.fromEntries(fields.map((f) => [f.name, jsonStructure(parseType(f.type))])));
+  const columns = fields.map((f) => `j.${quoteIdent(f.name)} AS ${quoteIdent(fieldColumn(f.name))}`);
+  const body = fields.length ? `, from_json(payload, ${quoteLiteral(structure)}) AS j` : '';
+  return `SELECT subject, sequence, "timestamp"${columns.length ? `, ${columns.join(', ')}` : ''} FROM (SELECT *${body} FROM ${raw} WHERE ${where}) ORDER BY sequence`;
+}
+
+/** Payload fields as schema columns, after the envelope. */
+export function streamColumns(fields: readonly PayloadField[]): ColumnSchema[] {
+  return [
+    ...ENVELOPE.map((e, i) => ({ name: e.name, sourceType: e.type, duckdbType: e.type, nullable: false, position: i + 1 })),
+    ...fields.map((f, i) => ({ name: fieldColumn(f.name), sourceType: f.type, duckdbType: f.type, nullable: f.nullable, position: ENVELOPE.length + i + 1 })),
+  ];
+}
+
+/**
+ * The messages of a stream kept in the embedded DuckDB: a raw table (subject, sequence, timestamp, payload)
+ * topped up with only the messages past the last one read, and the typed table NAME built from it for SQL.
+ * Messages that are not JSON objects stay in the raw table, counted, never in the typed one.
+ */
+export class StreamTable {
+  readonly raw: TableRef;
+  private loaded = 0;
+  private built = -1;
+  private created = false;
+
+  constructor(
+    private readonly session: Session,
+    readonly name: string,
+    readonly source: StreamSource,
+  ) {
+    this.raw = tempTable(`__dk_stream_${name}`);
+  }
+
+  /** The sequence of the newest message read so far. */
+  get lastSequence(): number {
+    return this.loaded;
+  }
+
+  private async connection(): Promise<DuckDBConnection> {
+    const { connection } = await embeddedDuckDB(this.session);
+    if (!this.created) {
+      await connection.run(rawTableSql(this.raw));
+      this.created = true;
+    }
+    return connection;
+  }
+
+  /** Reads the messages retained since the last top-up (dropping those the broker no longer retains). */
+  async refresh(): Promise<void> {
+    const connection = await this.connection();
+    for await (const batch of this.source.read({ after: this.loaded })) {
+      this.session.throwIfInterrupted();
+      await appendColumns(connection, this.raw, messageColumns(batch));
+      this.loaded = batch.at(-1)!.sequence;
+    }
+    await connection.run(markValidSql(this.raw));
+    const { firstSequence } = await this.source.info();
+    if (firstSequence > 0) await connection.run(`DELETE FROM ${relationOf(this.raw)} WHERE sequence < $1`, [firstSequence]);
+  }
+
+  /** The fields of the newest `sample` valid messages (all when undefined). */
+  async fields(sample?: number): Promise<PayloadField[]> {
+    const connection = await this.connection();
+    const limit = sample === undefined ? '' : ` ORDER BY sequence DESC LIMIT ${Math.max(1, Math.floor(sample))}`;
+    return inferPayloadFields(connection, `SELECT payload FROM ${relationOf(this.raw)} WHERE ok${limit}`);
+  }
+
+  /** Refreshes and (re)builds the typed table `target` over every retained message; returns its row count. */
+  async build(target: TableRef): Promise<number> {
+    await this.refresh();
+    const connection = await this.connection();
+    if (this.built !== this.loaded || !(await exists(connection, target))) {
+      const fields = await this.fields();
+      await connection.run(`CREATE OR REPLACE ${target.catalog === 'temp' ? 'TEMP ' : ''}TABLE ${relationOf(target)} AS ${typedSelect(relationOf(this.raw), fields)}`);
+      this.built = this.loaded;
+    }
+    return Number((await connection.runAndReadAll(`SELECT count(*) FROM ${relationOf(target)}`)).getRows()[0][0]);
+  }
+
+  /** Messages that are not JSON objects, among those read. */
+  async malformed(): Promise<MalformedMessages> {
+    const connection = await this.connection();
+    const raw = relationOf(this.raw);
+    const count = Number((await connection.runAndReadAll(`SELECT count(*) FROM ${raw} WHERE NOT ok`)).getRows()[0][0]);
+    const sample = (await connection.runAndReadAll(`SELECT sequence, subject, left(payload, 200) AS payload FROM ${raw} WHERE NOT ok ORDER BY sequence DESC LIMIT 5`))
+      .getRowObjectsJS()
+      .reverse()
+      .map((r) => ({ sequence: Number(r.sequence), subject: String(r.subject), payload: String(r.payload) }));
+    return { count, sample };
+  }
+
+  /** Retained messages read, valid or not. */
+  async count(): Promise<number> {
+    const connection = await this.connection();
+    return Number((await connection.runAndReadAll(`SELECT count(*) FROM ${relationOf(this.raw)}`)).getRows()[0][0]);
+  }
+
+  async drop(): Promise<void> {
+    if (!this.created) return;
+    const { connection } = await embeddedDuckDB(this.session);
+    await connection.run(`DROP TABLE IF EXISTS ${relationOf(this.raw)}`);
+    this.created = false;
+  }
+}
+
+async function exists(connection: DuckDBConnection, target: TableRef): Promise<boolean> {
+  const reader = await connection.runAndReadAll('SELECT 1 FROM duckdb_tables() WHERE database_name = $1 AND schema_name = $2 AND table_name = $3', [target.catalog, target.schema, target.table]);
+  return reader.getRows().length > 0;
+}
