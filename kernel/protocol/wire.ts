@@ -31,6 +31,24 @@ export class WireError extends Error {
   override name = 'WireError';
 }
 
+/**
+ * The signatures of messages already received, so a captured message sent again is refused (ipykernel's
+ * Session.digest_history): a signature covers the header, whose msg_id and date make every message unique.
+ */
+export class ReplayGuard {
+  private readonly seen = new Set<string>();
+  constructor(private readonly capacity = 65_536) {}
+  /** Records `signature`; throws WireError if it was seen before. Unsigned messages (no key) cannot be told apart. */
+  check(signature: Buffer): void {
+    if (signature.length === 0) return;
+    const key = signature.toString('latin1');
+    if (this.seen.has(key)) throw new WireError('replayed message (its signature was seen before)');
+    this.seen.add(key);
+    // The oldest go first (a Set iterates in insertion order), so memory stays bounded.
+    if (this.seen.size > this.capacity) this.seen.delete(this.seen.values().next().value!);
+  }
+}
+
 /** Frames for a message: identities, delimiter, signature, header, parent, metadata, content, buffers. */
 export function encode(message: Message<unknown>, signer: Signer): Buffer[] {
   const parts = [message.header, message.parent_header, message.metadata, message.content].map((part) =>
@@ -39,14 +57,15 @@ export function encode(message: Message<unknown>, signer: Signer): Buffer[] {
   return [...message.identities, DELIMITER, Buffer.from(signer.sign(parts), 'utf8'), ...parts, ...message.buffers];
 }
 
-/** Parses and verifies frames; throws WireError for a missing delimiter, a bad signature or bad JSON. */
-export function decode(frames: Buffer[], signer: Signer): Message {
+/** Parses and verifies frames; throws WireError for a missing delimiter, a bad signature, a replay (with `replays`) or bad JSON. */
+export function decode(frames: Buffer[], signer: Signer, replays?: ReplayGuard): Message {
   const split = frames.findIndex((frame) => frame.equals(DELIMITER));
   if (split < 0) throw new WireError('no <IDS|MSG> delimiter');
   if (frames.length < split + 6) throw new WireError(`expected 5 frames after the delimiter, got ${frames.length - split - 1}`);
   const signature = frames[split + 1];
   const parts = frames.slice(split + 2, split + 6);
   if (!signer.verify(signature, parts)) throw new WireError(signature.length ? 'bad signature' : 'missing signature');
+  replays?.check(signature);
   let decoded: unknown[];
   try {
     decoded = parts.map((part) => JSON.parse(part.toString('utf8')));

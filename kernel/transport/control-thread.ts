@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Reply, Router } from 'zeromq';
 import { endpoint, type ConnectionInfo } from '../protocol/connection.js';
 import { makeMessage, replyType, type Message } from '../protocol/message.js';
-import { Signer } from '../protocol/wire.js';
+import { ReplayGuard, Signer } from '../protocol/wire.js';
 import { frame, log, receive, SerialSender } from './socket-io.js';
 
 const info = workerData.connection as ConnectionInfo;
@@ -70,7 +70,7 @@ async function start(): Promise<void> {
   });
   port.postMessage({ type: 'ready' });
   watchParent();
-  void receive('control', control, signer, (message) => {
+  void receive('control', control, signer, new ReplayGuard(), (message) => {
     const type = message.header.msg_type;
     if (Object.hasOwn(answeredHere, type)) answer(message, answeredHere[type]());
     else port.postMessage({ type: 'message', message });

@@ -1,6 +1,6 @@
 import type { Publisher, Router } from 'zeromq';
 import { type Message } from '../protocol/message.js';
-import { decode, encode, type Signer, WireError } from '../protocol/wire.js';
+import { decode, encode, type ReplayGuard, type Signer, WireError } from '../protocol/wire.js';
 
 /** Writes a kernel log line to stderr (what Jupyter shows in its server log). */
 export function log(text: string): void {
@@ -33,12 +33,12 @@ export function revive(message: Message): Message {
   return { ...message, identities: toBuffers(message.identities), buffers: toBuffers(message.buffers) };
 }
 
-/** Reads a socket until it closes; messages with a bad or missing signature or bad JSON are logged and dropped. */
-export async function receive(channel: string, socket: Router, signer: Signer, onMessage: (message: Message) => void): Promise<void> {
+/** Reads a socket until it closes; messages with a bad or missing signature, replays and bad JSON are logged and dropped. */
+export async function receive(channel: string, socket: Router, signer: Signer, replays: ReplayGuard, onMessage: (message: Message) => void): Promise<void> {
   for await (const frames of socket) {
     let message: Message;
     try {
-      message = decode(frames, signer);
+      message = decode(frames, signer, replays);
     } catch (error) {
       log(`dropped a message on ${channel}: ${error instanceof WireError ? error.message : String(error)}`);
       continue;

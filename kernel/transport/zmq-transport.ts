@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { Publisher, Router } from 'zeromq';
 import { endpoint, type ConnectionInfo } from '../protocol/connection.js';
 import type { Message } from '../protocol/message.js';
-import { Signer } from '../protocol/wire.js';
+import { ReplayGuard, Signer } from '../protocol/wire.js';
 import { frame, receive, revive, SerialSender } from './socket-io.js';
 import type { ReceiveChannel, SendChannel, Transport } from './transport.js';
 
@@ -17,6 +17,7 @@ export class ZmqTransport implements Transport {
   /** Requests that arrive before the core listens (a client's first kernel_info can beat start-up). */
   private early: Array<[ReceiveChannel, Message]> | undefined = [];
   private readonly signer: Signer;
+  private readonly replays = new ReplayGuard();
   private readonly shell = new Router();
   private readonly stdin = new Router();
   private readonly iopub = new Publisher();
@@ -42,10 +43,10 @@ export class ZmqTransport implements Transport {
   }
 
   private async bindHere(): Promise<void> {
-    const { connection, signer } = this;
+    const { connection, signer, replays } = this;
     await Promise.all([this.shell.bind(endpoint(connection, 'shell')), this.stdin.bind(endpoint(connection, 'stdin')), this.iopub.bind(endpoint(connection, 'iopub'))]);
-    void receive('shell', this.shell, signer, (message) => this.deliver('shell', message));
-    void receive('stdin', this.stdin, signer, (message) => this.deliver('stdin', message));
+    void receive('shell', this.shell, signer, replays, (message) => this.deliver('shell', message));
+    void receive('stdin', this.stdin, signer, replays, (message) => this.deliver('stdin', message));
   }
 
   private startThread(kernelInfo: Record<string, unknown>): Promise<void> {

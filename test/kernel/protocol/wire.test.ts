@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { makeMessage } from '../../../kernel/protocol/message.js';
 import { codePointToIndex, indexToCodePoint } from '../../../kernel/protocol/unicode.js';
-import { decode, encode, Signer, WireError } from '../../../kernel/protocol/wire.js';
+import { decode, encode, ReplayGuard, Signer, WireError } from '../../../kernel/protocol/wire.js';
 
 const signer = new Signer('secret-key');
 const request = makeMessage('execute_request', { code: '1 + 1' }, { session: 'client', identities: [Buffer.from('peer')] });
@@ -39,6 +39,18 @@ describe('wire framing', () => {
       expect(() => decode(frames, signer)).toThrow(WireError);
       expect(() => decode(frames, signer)).toThrow(reason);
     }
+  });
+
+  it('refuses a signed message seen before, remembering a bounded number of signatures', () => {
+    const replays = new ReplayGuard(2);
+    const frames = encode(request, signer);
+    expect(decode(frames, signer, replays).content).toEqual({ code: '1 + 1' });
+    expect(() => decode(frames, signer, replays)).toThrow(/replayed message/);
+    const fresh = () => encode(makeMessage('execute_request', { code: '2' }, { session: 'client' }), signer);
+    decode(fresh(), signer, replays);
+    decode(fresh(), signer, replays);
+    // The first signature was forgotten to stay within 2; a new message is never mistaken for a replay.
+    expect(decode(frames, signer, replays).content).toEqual({ code: '1 + 1' });
   });
 
   it('signs nothing and accepts anything with an empty key (the spec allows unsigned sessions)', () => {
