@@ -19,6 +19,9 @@ interface RequestContext {
 
 type Handler = (ctx: RequestContext) => Promise<void> | void;
 
+/** Requests whose content.code the interpreter reads: anything but a string there is the client's error. */
+const CODE_REQUESTS = new Set(['execute_request', 'complete_request', 'inspect_request', 'is_complete_request']);
+
 export interface KernelCoreOptions {
   /** Loads the language side (once; called again, it returns the same promise). */
   interpreter(): Promise<Interpreter>;
@@ -121,8 +124,12 @@ export class KernelCore {
     publish('status', { execution_state: 'busy' });
     try {
       const handler = Object.hasOwn(this.handlers, msgType) ? this.handlers[msgType] : undefined;
+      const badCode = CODE_REQUESTS.has(msgType) && message.content.code !== undefined && typeof message.content.code !== 'string';
       if (!handler) {
         process.stderr.write(`[datakernel] unknown message type ${msgType}; ignored\n`);
+      } else if (badCode) {
+        const got = message.content.code === null ? 'null' : typeof message.content.code;
+        ctx.reply({ status: 'error', ...(msgType === 'execute_request' ? { execution_count: this.executionCount } : {}), ename: 'BadRequest', evalue: `${msgType}: content.code must be a string, got ${got}; the front end that sent it is at fault`, traceback: [] });
       } else if (msgType === 'execute_request' && this.abortQueued) {
         ctx.reply({ status: 'aborted', execution_count: this.executionCount });
       } else {
