@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { getHeapStatistics } from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import { InterruptedError } from '../errors.js';
+import { DataKernelError, InterruptedError } from '../errors.js';
 
 /*
  * Interrupts from outside this thread (Ctrl-C, SIGINT from Jupyter or a control thread, a runner's cell
@@ -12,7 +13,16 @@ import { InterruptedError } from '../errors.js';
  *   one interrupt never hits two cells.
  * vm's breakOnSigint is not used: once it has run, Node leaves SIGINT to its exit handler and the next
  * interrupt would kill the process.
+ * While a cell runs, the watcher also raises a second flag every few milliseconds: the next loop iteration then
+ * looks at the heap, and stops a cell that is about to exhaust it (V8 would abort the whole process).
  */
+const HEAP_SAMPLE_MS = 10;
+const MB = 1024 * 1024;
+// heap_size_limit counts the young generation (up to 3 x 16 MB semi-spaces) too, but V8 aborts once the old
+// generation is full: a loop stops its cell at 80% of what is left for it, before V8 thrashes.
+const YOUNG_GENERATION = 64 * MB;
+const HEAP_STOP_SHARE = 0.8;
+
 const WATCHER_SOURCE = `
 const { workerData, parentPort } = require('node:worker_threads');
 const flag = new Int32Array(workerData);
@@ -28,11 +38,25 @@ try {
   };
   handle.start(2);
 } catch (error) { process._rawDebug('datakernel: interrupt watcher unavailable: ' + error.message); }
+let sampler;
 parentPort.on('message', (message) => {
   clearTimeout(timer);
+  clearInterval(sampler);
   if (message.timeoutMs !== undefined) timer = setTimeout(() => process.kill(process.pid, 'SIGINT'), message.timeoutMs);
+  if (message.running) sampler = setInterval(() => Atomics.store(flag, 1, 1), ${HEAP_SAMPLE_MS});
 });
 `;
+
+/** Thrown in a cell whose loop would otherwise grow the heap past V8's limit and abort the kernel. */
+export class HeapLimitError extends DataKernelError {
+  constructor(used: number, limit: number) {
+    super(
+      `The cell was stopped: the kernel's heap is at ${Math.round(used / MB)} MB of its ${Math.round(limit / MB)} MB limit, and going on would crash the kernel and lose every variable`,
+      'Work on less at once (aggregate in SQL and fetch only what you show, or process in chunks), free big variables (`name = undefined`), or start the kernel with a bigger heap (NODE_OPTIONS=--max-old-space-size=MB).',
+    );
+    this.name = 'HeapLimitError';
+  }
+}
 
 /** The cell a piece of code belongs to, carried through its awaits and callbacks. */
 interface CellToken {
@@ -41,7 +65,10 @@ interface CellToken {
 
 export class Interrupter {
   /** Shared with the watcher thread: 1 means "interrupt the running cell". */
-  private readonly flag = new Int32Array(new SharedArrayBuffer(4));
+  /** Slot 0: interrupt requested; slot 1: time to look at the heap. */
+  private readonly flag = new Int32Array(new SharedArrayBuffer(8));
+  private readonly heapLimit = getHeapStatistics().heap_size_limit;
+  private readonly heapStop = (this.heapLimit - YOUNG_GENERATION) * HEAP_STOP_SHARE;
   // Keeps running as long as its signal handle and port are open; unref'd so it never keeps the process alive.
   private readonly watcher: Worker;
   private readonly cellTokens = new AsyncLocalStorage<CellToken>();
@@ -68,6 +95,11 @@ export class Interrupter {
       Atomics.store(this.flag, 0, 0);
       throw new InterruptedError();
     }
+    if (Atomics.load(this.flag, 1) !== 0) {
+      Atomics.store(this.flag, 1, 0);
+      const used = getHeapStatistics().used_heap_size;
+      if (used > this.heapStop) throw new HeapLimitError(used, this.heapLimit);
+    }
     // A cell interrupted while it awaited resumes later on its own (`await sleep(9); while (true) {}`): its
     // loops stop at once instead of blocking the cells after it.
     if (this.orphans !== 0 && this.cellTokens.getStore()?.cancelled) throw new InterruptedError();
@@ -87,7 +119,7 @@ export class Interrupter {
    */
   async guard<T>(run: () => Promise<T>, timeoutMs?: number): Promise<T> {
     Atomics.store(this.flag, 0, 0);
-    if (timeoutMs !== undefined) this.watcher.postMessage({ timeoutMs });
+    this.watcher.postMessage({ running: true, timeoutMs });
     const token: CellToken = { cancelled: false };
     const running = this.cellTokens.run(token, run);
     const interrupted = new Promise<never>((_, reject) => {
@@ -107,7 +139,7 @@ export class Interrupter {
       return await Promise.race([running, interrupted]);
     } finally {
       this.cancelRunning = undefined;
-      if (timeoutMs !== undefined) this.watcher.postMessage({});
+      this.watcher.postMessage({ running: false });
       Atomics.store(this.flag, 0, 0);
     }
   }
