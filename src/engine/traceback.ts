@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
 import { DataKernelError, InterruptedError } from '../errors.js';
 import type { ErrorInfo } from './interpreter.js';
@@ -64,8 +65,9 @@ export function errorInfo(error: unknown, cells: CellRegistry): ErrorInfo {
     };
   }
   if (!(error instanceof Error) && !(error && typeof error === 'object' && 'stack' in error)) {
-    const text = typeof error === 'string' ? error : String(error);
-    return { ename: 'Uncaught', evalue: text, traceback: [`Uncaught ${JSON.stringify(error) ?? text}`] };
+    // inspect, not String or JSON: objects would show as [object Object], and BigInts or cycles make JSON throw.
+    const text = typeof error === 'string' ? error : inspect(error, { depth: 4, breakLength: Infinity });
+    return { ename: 'Uncaught', evalue: text, traceback: [`Uncaught ${typeof error === 'string' ? JSON.stringify(error) : text}`] };
   }
   const err = error as Error;
   const ename = err.name || err.constructor?.name || 'Error';
