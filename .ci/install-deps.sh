@@ -28,6 +28,12 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432; then
 fi
 psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='test'" | grep -q 1 \
   || psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE test" >/dev/null
+# test/faults signs in as faults_user with a password (every other user is trusted on 127.0.0.1).
+hba="$(ls /etc/postgresql/*/main/pg_hba.conf | head -1)"
+if ! grep -q '^host all faults_user ' "$hba"; then
+  sed -i '0,/^host[[:space:]]/s//host all faults_user 127.0.0.1\/32 scram-sha-256\n&/' "$hba"
+  psql -h 127.0.0.1 -U postgres -tAc 'SELECT pg_reload_conf()' >/dev/null
+fi
 if ! mariadb -h 127.0.0.1 -u root -e 'SELECT 1' >/dev/null 2>&1; then
   echo "starting MariaDB"
   start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd

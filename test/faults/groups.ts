@@ -1,0 +1,6 @@
+import { engineFaults } from './cases/engine.js';
+import { protocolFaults } from './cases/protocol.js';
+import type { FaultFixture, FaultGroup } from './harness/fault-case.js';
+
+/** Every group of the catalogue, in the order `npm run faults` runs them. */
+export const faultGroups: Array<FaultGroup<FaultFixture & any>> = [protocolFaults, engineFaults];
