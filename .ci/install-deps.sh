@@ -26,6 +26,15 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432; then
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start
   wait_for PostgreSQL "pg_isready -q -h 127.0.0.1 -p 5432"
 fi
+# Change data capture (%ingest --mode cdc) reads the WAL through logical decoding: wal_level must be logical,
+# which takes a restart.
+if [ "$(psql -h 127.0.0.1 -U postgres -tAc 'SHOW wal_level')" != logical ]; then
+  echo "setting PostgreSQL wal_level = logical (restart)"
+  psql -h 127.0.0.1 -U postgres -qc 'ALTER SYSTEM SET wal_level = logical'
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main restart
+  wait_for PostgreSQL "pg_isready -q -h 127.0.0.1 -p 5432"
+  [ "$(psql -h 127.0.0.1 -U postgres -tAc 'SHOW wal_level')" = logical ] || { echo "wal_level is still not logical" >&2; exit 1; }
+fi
 psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='test'" | grep -q 1 \
   || psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE test" >/dev/null
 # test/faults signs in as faults_user with a password (every other user is trusted on 127.0.0.1).

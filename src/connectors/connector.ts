@@ -36,6 +36,8 @@ export interface CopyOptions {
   columns?: SourceColumn[];
   /** For a table: only its first rows, in the source's scan order. @default all */
   limit?: number;
+  /** Postgres, for a table: read it as of this exported snapshot (pg_export_snapshot, a replication slot's). */
+  snapshot?: string;
 }
 
 /** A connected source. Remote sources (postgres, mysql) load tables into DuckDB on demand. */

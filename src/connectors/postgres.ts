@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Client, ClientConfig, FieldDef } from 'pg';
-import { InterruptedError } from '../errors.js';
+import { DataKernelError, InterruptedError } from '../errors.js';
 import type { Session } from '../session/session.js';
 import { InFlightQueries } from './in-flight.js';
 import { Progress } from '../display/progress.js';
@@ -34,8 +34,15 @@ function withNumericModifier(name: string, typmod: number): string {
   return name.replace(/^numeric/, `numeric(${precision},${scale})`);
 }
 
+/** A Postgres connection as change data capture needs it: its client settings, secrets included. */
+export interface PostgresConnection extends Connector {
+  readonly kind: 'postgres';
+  /** Settings for opening further clients (a replication connection); never shown. */
+  clientConfig(): ClientConfig;
+}
+
 /** A Postgres database: tables load into DuckDB through a server-side cursor, in batches of text rows. */
-class PostgresConnector implements Connector {
+class PostgresConnector implements PostgresConnection {
   readonly kind = 'postgres';
   private client?: Promise<Client>;
   private typeNames = new Map<number, string>();
@@ -50,6 +57,10 @@ class PostgresConnector implements Connector {
     private readonly config: ClientConfig,
   ) {
     this.inFlight = new InFlightQueries(session, () => this.cancelRunning());
+  }
+
+  clientConfig(): ClientConfig {
+    return { ...this.config };
   }
 
   private fail(error: unknown, sql?: string) {
@@ -257,7 +268,7 @@ class PostgresConnector implements Connector {
     }
   }
 
-  private async copyTable(target: TableRef, table: string, progress: Progress | undefined, only: Pick<CopyOptions, 'columns' | 'limit'>): Promise<number> {
+  private async copyTable(target: TableRef, table: string, progress: Progress | undefined, only: Pick<CopyOptions, 'columns' | 'limit' | 'snapshot'>): Promise<number> {
     const qualified = this.qualified(table);
     const columns = only.columns ?? (await this.columns(table));
     const limit = only.limit === undefined ? '' : ` LIMIT ${Math.trunc(only.limit)}`;
@@ -269,13 +280,22 @@ class PostgresConnector implements Connector {
     try {
       const { to } = await import('pg-copy-streams');
       await this.send(async (client) => {
-        const stream = client.query(to(`COPY (SELECT ${select} FROM ${qualified}${limit}) TO STDOUT WITH (FORMAT csv, NULL '\\N')`));
-        let lines = 0;
-        stream.on('data', (chunk: Buffer) => {
-          for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) lines++;
-          progress?.update(lines);
-        });
-        await pipeline(stream, createWriteStream(file));
+        if (only.snapshot !== undefined) {
+          // SET TRANSACTION SNAPSHOT takes no parameters; exported snapshot ids are hex groups and dashes.
+          if (!/^[0-9A-F-]+$/i.test(only.snapshot)) throw new DataKernelError(`Not a snapshot id: ${only.snapshot}`, 'Pass the id pg_export_snapshot() or CREATE_REPLICATION_SLOT returned.');
+          await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '${only.snapshot}'`);
+        }
+        try {
+          const stream = client.query(to(`COPY (SELECT ${select} FROM ${qualified}${limit}) TO STDOUT WITH (FORMAT csv, NULL '\\N')`));
+          let lines = 0;
+          stream.on('data', (chunk: Buffer) => {
+            for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) lines++;
+            progress?.update(lines);
+          });
+          await pipeline(stream, createWriteStream(file));
+        } finally {
+          if (only.snapshot !== undefined) await client.query('ROLLBACK').catch(() => undefined);
+        }
       });
       const { connection } = await embeddedDuckDB(this.session);
       const rows = await loadTextCsv(connection, target, text, file);

@@ -4,7 +4,6 @@ import { getConnection } from '../connectors/registry.js';
 import { Progress } from '../display/progress.js';
 import { DataKernelError } from '../errors.js';
 import { describeParquet, describeTable } from '../schema/describe.js';
-import { diffSchemas, type SchemaDiff } from '../schema/diff.js';
 import type { ColumnSchema, TableSchema } from '../schema/model.js';
 import { projectKey, resolveTarget, sourceTableName, type TargetOptions, type TargetSource } from '../schema/target.js';
 import type { Session } from '../session/session.js';
@@ -13,7 +12,8 @@ import { embeddedDuckDB } from '../sql/duckdb.js';
 import { quoteIdent, quoteMysqlIdent, tempName } from '../sql/identifiers.js';
 import { clearCursor, readCursor, saveCursor, type IngestCursor } from './cursor-store.js';
 import { ParquetDestination } from './destination.js';
-import { IngestBlockedError, IngestResult } from './result.js';
+import { IngestResult } from './result.js';
+import { checkSchema } from './schema-gate.js';
 
 /** Options of a load. */
 export interface IngestOptions extends TargetOptions {
@@ -77,10 +77,6 @@ async function originOf(session: Session, source: TargetSource, options: IngestO
   };
 }
 
-// What the destination will hold: DuckDB writes every Parquet column as nullable and keeps no keys.
-const asWritten = (columns: ColumnSchema[]): ColumnSchema[] =>
-  columns.map(({ key: _key, ...c }) => ({ ...c, sourceType: c.duckdbType, nullable: true }));
-
 async function destinationSchema(session: Session, destination: ParquetDestination, label: string, incoming: ColumnSchema[]): Promise<TableSchema> {
   const { connection } = await embeddedDuckDB(session);
   const partitions = new Set(destination.partitionColumns());
@@ -90,12 +86,6 @@ async function destinationSchema(session: Session, destination: ParquetDestinati
     return source ? { ...c, duckdbType: source.duckdbType, sourceType: source.duckdbType } : c;
   });
   return { target: label, kind: 'file', columns };
-}
-
-function checkSchema(before: TableSchema, columns: ColumnSchema[], label: string, allowBreaking: boolean): SchemaDiff {
-  const diff = diffSchemas(before, { target: label, kind: 'table', columns: asWritten(columns) });
-  if (diff.breaking && !allowBreaking) throw new IngestBlockedError(diff);
-  return diff;
 }
 
 /**

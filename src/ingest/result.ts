@@ -8,16 +8,31 @@ export interface IngestSummary {
   source: string;
   /** The destination, relative to the project folder. */
   destination: string;
-  mode: 'overwrite' | 'append' | 'incremental';
-  /** Rows written by this load. */
+  mode: 'overwrite' | 'append' | 'incremental' | 'cdc';
+  /** Rows written by this load (for cdc: snapshot rows plus changes). */
   rows: number;
   /** Files written, relative to the destination folder. */
   files: string[];
   /** For incremental loads: the cursor column and the values it moved between. */
   cursor?: { column: string; from?: string; to?: string };
+  /** For cdc: the changes applied by kind and the WAL positions (LSNs) the destination moved between. */
+  changes?: ChangeCounts;
   /** Source against the existing destination, when there was one. */
   diff?: SchemaDiff;
   seconds: number;
+}
+
+/** What a change data capture run applied. */
+export interface ChangeCounts {
+  snapshot: number;
+  insert: number;
+  update: number;
+  delete: number;
+  truncate: number;
+  /** The committed LSN before the run (unset on the first). */
+  from?: string;
+  /** The committed LSN after it. */
+  to?: string;
 }
 
 /** The outcome of %ingest: displays as a summary table; `.rows`, `.files`, `.cursor`, `.diff` for cells. */
@@ -28,6 +43,7 @@ export class IngestResult implements IngestSummary {
   readonly rows: number;
   readonly files: string[];
   readonly cursor?: IngestSummary['cursor'];
+  readonly changes?: ChangeCounts;
   readonly diff?: SchemaDiff;
   readonly seconds: number;
 
@@ -38,6 +54,7 @@ export class IngestResult implements IngestSummary {
     this.rows = summary.rows;
     this.files = summary.files;
     this.cursor = summary.cursor;
+    this.changes = summary.changes;
     this.diff = summary.diff;
     this.seconds = summary.seconds;
   }
@@ -56,6 +73,11 @@ export class IngestResult implements IngestSummary {
       ['rows written', this.rows],
       ['files', this.files.length ? this.files.join(', ') : '(none: nothing new)'],
     ];
+    if (this.changes) {
+      const c = this.changes;
+      rows.push(['changes', `${c.snapshot.toLocaleString('en-US')} snapshot rows, ${c.insert.toLocaleString('en-US')} inserts, ${c.update.toLocaleString('en-US')} updates, ${c.delete.toLocaleString('en-US')} deletes${c.truncate ? `, ${c.truncate} truncates` : ''}`]);
+      rows.push(['lsn', `${c.from ?? '(snapshot)'} -> ${c.to ?? c.from ?? '(none)'}`]);
+    }
     if (this.cursor) rows.push(['cursor', `${this.cursor.column}: ${this.cursor.from ?? '(start)'} -> ${this.cursor.to ?? this.cursor.from ?? '(start)'}`]);
     rows.push(['schema', this.diff ? this.diff.summary() : 'new destination']);
     rows.push(['time', `${this.seconds.toFixed(1)} s`]);

@@ -1,8 +1,8 @@
 import { format } from '../../display/format.js';
 import { UsageError } from '../../errors.js';
-import { defineMagic } from '../magic.js';
+import { defineMagic, type MagicContext } from '../magic.js';
 
-const MODES = ['overwrite', 'append', 'incremental'] as const;
+const MODES = ['overwrite', 'append', 'incremental', 'cdc'] as const;
 
 export default defineMagic({
   name: 'ingest',
@@ -17,17 +17,25 @@ export default defineMagic({
     'column is past the largest value loaded before (kept in .datakernel/catalog.duckdb; the filter runs on the',
     'source). Writes go to a temporary name in the same folder and are moved into place, so a failed or killed load',
     'leaves the old Parquet as it was. --partition-by writes a hive-partitioned folder (col=value/).',
+    'cdc reads a Postgres table\'s inserts, updates and deletes through logical replication (wal_level = logical):',
+    'the first run creates a publication and a slot and copies the table as of the slot; every run applies the changes',
+    'since, into --into/changes/ (the change log: _op, _lsn, _commit_time, row) and --into/current.parquet (the latest',
+    'row per primary key). The LSN is kept in the catalog, so a rerun resumes exactly where the last stopped. A run',
+    'stops once it has read the WAL written before it started, after --max-changes, or with --until-idle SECONDS when',
+    'no change came for that long. DDL seen in the stream passes the same schema gate.',
   ].join('\n'),
   args: {
     positionals: [{ name: 'source', description: 'table, view, file, NAME.schema.table, variable, or a connection name with --query' }],
     options: {
       into: { type: 'string', valueName: 'PATH', description: 'destination .parquet file or dataset folder' },
       format: { type: 'string', valueName: 'FORMAT', description: 'output format (parquet)', default: 'parquet' },
-      mode: { type: 'string', valueName: 'MODE', description: 'overwrite, append or incremental', default: 'overwrite' },
+      mode: { type: 'string', valueName: 'MODE', description: 'overwrite, append, incremental or cdc', default: 'overwrite' },
       cursor: { type: 'string', valueName: 'COLUMN', description: 'incremental: the column new rows grow in (id, timestamp)' },
       'partition-by': { type: 'string', valueName: 'COLS', description: 'comma-separated columns to partition the folder by' },
       query: { type: 'string', valueName: 'SQL', description: 'SQL to run on connection SOURCE instead of a whole table' },
       'allow-breaking': { type: 'boolean', description: 'write even when the schema change is breaking' },
+      'max-changes': { type: 'string', valueName: 'N', description: 'cdc: stop after about N changes (at a transaction end)' },
+      'until-idle': { type: 'string', valueName: 'SECONDS', description: 'cdc: follow new changes until none came for SECONDS' },
     },
   },
   async run({ args }, ctx) {
@@ -36,12 +44,13 @@ export default defineMagic({
     if (!into) throw new UsageError('%ingest needs --into PATH', 'Usage: %ingest SOURCE --into PATH [--mode overwrite|append|incremental --cursor COLUMN] [--partition-by COLS]');
     const mode = args.options.mode as string;
     if (!MODES.includes(mode as (typeof MODES)[number])) throw new UsageError(`%ingest: unknown --mode ${mode}`, `Use ${MODES.join(', ')}.`);
+    if (mode === 'cdc') return runCdc(args.positionals[0], into, args.options, ctx);
     const partitionBy = (args.options['partition-by'] as string | undefined)?.split(',').map((c) => c.trim()).filter(Boolean);
     try {
       return await ingest(ctx.session, args.positionals[0], {
         into,
         format: args.options.format as string,
-        mode: mode as (typeof MODES)[number],
+        mode: mode as 'overwrite' | 'append' | 'incremental',
         cursor: args.options.cursor as string | undefined,
         partitionBy,
         query: args.options.query as string | undefined,
@@ -56,3 +65,31 @@ export default defineMagic({
     }
   },
 });
+
+const count = (text: unknown, option: string): number | undefined => {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new UsageError(`%ingest: --${option} needs a positive number, not ${String(text)}`, `e.g. --${option} 1000`);
+  return value;
+};
+
+async function runCdc(source: string | undefined, into: string, options: Record<string, unknown>, ctx: MagicContext) {
+  const { ingestChanges } = await import('../../cdc/index.js');
+  const { IngestBlockedError } = await import('../../ingest/index.js');
+  if (!source) throw new UsageError('%ingest --mode cdc needs a table', 'e.g. %ingest pg.public.orders --into data/orders --mode cdc');
+  for (const option of ['query', 'cursor', 'partition-by']) {
+    if (options[option] !== undefined) throw new UsageError(`%ingest: --${option} does not go with --mode cdc`, 'CDC reads a whole table\'s changes into a change log and its current state.');
+  }
+  try {
+    return await ingestChanges(ctx.session, source, {
+      into,
+      cwd: ctx.cwd(),
+      allowBreaking: options['allow-breaking'] === true,
+      maxChanges: count(options['max-changes'], 'max-changes'),
+      untilIdle: count(options['until-idle'], 'until-idle'),
+    });
+  } catch (error) {
+    if (error instanceof IngestBlockedError) ctx.output.display(await format(error.diff));
+    throw error;
+  }
+}
