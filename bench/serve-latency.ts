@@ -40,8 +40,9 @@ async function runChild(kind: string, modelDir: string): Promise<void> {
     return;
   }
   const { InferenceServer, loadModelDir } = await import('../src/serve/index.js');
+  const { RuntimeWorkers } = await import('../src/runtimes/runtime-workers.js');
   const server = new InferenceServer({ port: 0 });
-  for (const model of await loadModelDir(modelDir)) server.repository.add(model);
+  for (const model of await loadModelDir(modelDir, new RuntimeWorkers())) server.repository.add(model);
   await server.listen();
   console.log(`PORT ${server.port}`);
 }

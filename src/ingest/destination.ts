@@ -13,7 +13,8 @@ const TEMP = '.dk-tmp-';
 const OLD = '.dk-old-';
 const marker = (kind: string) => `${kind}${process.pid}-${randomUUID().slice(0, 8)}`;
 
-function alive(pid: number): boolean {
+/** True while process `pid` runs (also when it belongs to another user). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -89,14 +90,14 @@ export class ParquetDestination {
     for (const name of readdirSync(parent)) {
       if (!name.startsWith(`.${base}.`)) continue;
       const full = join(parent, name);
-      if (name.includes(OLD) && !alive(ownerPid(name, OLD))) {
+      if (name.includes(OLD) && !processAlive(ownerPid(name, OLD))) {
         if (existsSync(this.path)) rmSync(full, { recursive: true, force: true });
         else renameSync(full, this.path);
-      } else if (name.includes(TEMP) && !alive(ownerPid(name, TEMP))) rmSync(full, { recursive: true, force: true });
+      } else if (name.includes(TEMP) && !processAlive(ownerPid(name, TEMP))) rmSync(full, { recursive: true, force: true });
     }
     if (this.dataset && existsSync(this.path) && statSync(this.path).isDirectory()) {
       for (const entry of readdirSync(this.path, { withFileTypes: true, recursive: true })) {
-        if (entry.name.includes(TEMP) && !alive(ownerPid(entry.name, TEMP))) rmSync(join(entry.parentPath, entry.name), { recursive: true, force: true });
+        if (entry.name.includes(TEMP) && !processAlive(ownerPid(entry.name, TEMP))) rmSync(join(entry.parentPath, entry.name), { recursive: true, force: true });
       }
     }
   }

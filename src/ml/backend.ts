@@ -49,6 +49,14 @@ export function tensorflow(): Promise<Tf> {
   return ready;
 }
 
+/**
+ * Makes `tensorflow()` return this namespace instead of the package's own tfjs: a runtime worker scores with the
+ * tfjs installed in its runtime folder. Call it before anything loads tfjs.
+ */
+export function useTensorflow(tf: Promise<Tf>): void {
+  ready = tf;
+}
+
 /** Name of the backend in use, e.g. "wasm". */
 export async function backendName(): Promise<string> {
   return (await tensorflow()).getBackend();

@@ -11,6 +11,7 @@ import { predictInChunks } from './predict-chunks.js';
 import { prepare, type Preparation } from './preparation.js';
 import { classLabel, outputNames, outputUnits, pointPredictions, probabilities, type TargetEncoding, type Task } from './target.js';
 import { fileLoadHandler, fileSaveHandler } from './tfjs-io.js';
+import type { RuntimeSpec } from '../runtimes/spec.js';
 
 /** One model input: its name, value type, and whether training saw it always present. */
 export interface InputField {
@@ -35,6 +36,8 @@ export interface ModelCard {
   rows: number;
   params: Record<string, unknown>;
   runId?: string;
+  /** What scoring it needs: tfjs version, backend, npm packages (absent on models stored before runtimes were recorded). */
+  runtime?: RuntimeSpec;
 }
 
 /** Predictions for a batch: point predictions plus per-class probabilities (n x classes, row-major). */
@@ -44,8 +47,8 @@ export interface ColumnPredictions {
   probabilities?: Float32Array;
 }
 
-/** A model version loaded from the registry, ready to score raw feature values. */
-export interface LoadedModel {
+/** A model version ready to score raw feature values, in this process or in a runtime worker. */
+export interface ScoringModel {
   name: string;
   version: number;
   task: Task;
@@ -63,7 +66,23 @@ export interface LoadedModel {
   metrics: Record<string, number>;
   preparation: Preparation;
   target: TargetEncoding;
+  /** Where it scores when not in this process, e.g. "tfjs@4.21.0 wasm, worker 4242". */
+  runtimeLabel?: string;
+}
+
+/** A model version loaded into this process's tfjs. */
+export interface LoadedModel extends ScoringModel {
   model: LayersModel;
+}
+
+/** The JSON files of a registry version: everything but the network itself (no tfjs needed to read them). */
+export interface ModelFiles {
+  dir: string;
+  card: ModelCard;
+  preparation: Preparation;
+  target: TargetEncoding;
+  inputSchema: InputField[];
+  metrics: Record<string, number>;
 }
 
 /** Everything that is written for a new version. */
@@ -145,20 +164,50 @@ export async function saveModelVersion(session: Session, name: string, artifacts
   return { dir, card };
 }
 
-/** Loads a registry version folder (from resolveModelDir) with its preparation, schema and metrics. */
-export async function loadModel(dir: string): Promise<LoadedModel> {
+/** Reads a registry version folder's card, preparation, schema and metrics. */
+export async function readModelFiles(dir: string): Promise<ModelFiles> {
   if (!existsSync(join(dir, 'meta.json'))) {
     throw new DataKernelError(`${dir} is not a datakernel model folder`, 'Pass a folder from .datakernel/models/NAME/VERSION (see %models).');
   }
-  const tf = await tensorflow();
   const card = await readJson<ModelCard>(dir, 'meta.json');
   const { target, ...preparation } = await readJson<Preparation & { target: TargetEncoding }>(dir, 'preparation.json');
   const inputSchema = await readJson<InputField[]>(dir, 'schema.json');
   const metrics = await readJson<Record<string, number>>(dir, 'metrics.json');
-  const model = await tf.loadLayersModel(await fileLoadHandler(tf, dir));
+  return { dir, card, preparation, target, inputSchema, metrics };
+}
+
+/** A ScoringModel over `predictColumns` (wherever it runs): records in and out, labels, schema. */
+export function scoringModel(files: ModelFiles, predictColumns: ScoringModel['predictColumns']): ScoringModel {
+  const { card, target, inputSchema } = files;
   const types = Object.fromEntries(inputSchema.map((field) => [field.name, field.type]));
   const names = outputNames(target);
   const label = (point: number) => (target.task === 'regression' ? point : classLabel(target, point));
+  return {
+    ...files,
+    name: card.name,
+    version: card.version,
+    task: card.task,
+    outputNames: names,
+    label,
+    predictColumns,
+    async predictRows(rows) {
+      const { point, probabilities: probs } = await predictColumns(columnsFromRecords(rows, types));
+      const classes = names.length - 1;
+      return rows.map((_, i) => {
+        const record: Record<string, unknown> = { prediction: label(point[i]) };
+        for (let j = 0; j < classes; j++) record[names[j + 1]] = probs![i * classes + j];
+        return record;
+      });
+    },
+  };
+}
+
+/** Loads a registry version folder (from resolveModelDir) into this process's tfjs. */
+export async function loadModel(dir: string): Promise<LoadedModel> {
+  const files = await readModelFiles(dir);
+  const { preparation, target } = files;
+  const tf = await tensorflow();
+  const model = await tf.loadLayersModel(await fileLoadHandler(tf, dir));
   // Built-in dense models score small batches (served requests) on typed arrays; custom models go through tfjs.
   const dense = denseForward(model);
 
@@ -173,30 +222,7 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
     return { point: pointPredictions(target, raw, batch.length), probabilities: probabilities(target, raw, batch.length) };
   }
 
-  return {
-    name: card.name,
-    version: card.version,
-    task: card.task,
-    inputSchema,
-    outputNames: names,
-    dir,
-    card,
-    metrics,
-    preparation,
-    target,
-    model,
-    label,
-    predictColumns,
-    async predictRows(rows) {
-      const { point, probabilities: probs } = await predictColumns(columnsFromRecords(rows, types));
-      const classes = names.length - 1;
-      return rows.map((_, i) => {
-        const record: Record<string, unknown> = { prediction: label(point[i]) };
-        for (let j = 0; j < classes; j++) record[names[j + 1]] = probs![i * classes + j];
-        return record;
-      });
-    },
-  };
+  return { ...scoringModel(files, predictColumns), model };
 }
 
 /** Cards and metrics of every stored version (of `name` only, when given), by name then version. */

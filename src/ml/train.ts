@@ -16,6 +16,16 @@ import { fitLinear, fitLogistic, type LinearWeights } from './solvers.js';
 import { outputUnits, pointPredictions, probabilities, type TargetEncoding, type Task } from './target.js';
 import { loadTrainingSet } from './training-set.js';
 import { TrainResult } from './train-result.js';
+import { kernelRuntime } from '../runtimes/kernel-runtime.js';
+import { checkRuntime, parseRuntime, type RuntimeSpec } from '../runtimes/spec.js';
+
+/** The runtime recorded for a new model: the kernel's, with what the caller asked for changed. */
+async function recordedRuntime(asked: TrainOptions['runtime']): Promise<RuntimeSpec> {
+  const own = await kernelRuntime();
+  if (asked === undefined) return own;
+  if (typeof asked === 'string') return parseRuntime(asked, own);
+  return checkRuntime({ ...own, ...asked, packages: { ...own.packages, ...asked.packages } });
+}
 
 /** Options of `train()`; the same as %train's flags. */
 export interface TrainOptions {
@@ -53,6 +63,12 @@ export interface TrainOptions {
   cwd?: string;
   /** Code recorded with the run (the cell's source). */
   cellSource?: string;
+  /**
+   * The runtime the model is scored with, recorded in its card: "tfjs@4.21.0[,backend=cpu][,pkg@1.2.3]" or
+   * the fields to change. %predict and serving run a model whose runtime is not the kernel's in a worker
+   * with that runtime installed. @default the tfjs version and backend this process trained with
+   */
+  runtime?: string | Partial<RuntimeSpec>;
 }
 
 // The dedicated solvers build a (d+1)^2 matrix per pass; beyond these widths gradient descent is cheaper.
@@ -91,6 +107,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const hidden = options.hidden ?? DEFAULT_HIDDEN;
   if (!(share >= 0 && share < 1)) throw new DataKernelError(`--validation must be in [0, 1), got ${share}`, 'Use e.g. --validation 0.2 (or 0 to train on every row).');
   if (!(epochs >= 1 && batchSize >= 1)) throw new DataKernelError('--epochs and --batch must be at least 1', 'Use e.g. --epochs 30 --batch 64.');
+  const runtime = await recordedRuntime(options.runtime);
 
   const { batch, featureNames, target, trainRows, validationRows, preparation, trainSet, validationX, validationY } = await loadTrainingSet(session, options, share, seed);
   const d = trainSet.d;
@@ -165,7 +182,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     target,
     inputSchema,
     metrics,
-    card: { task: target.task, kind, backend: usedBackend, solver, fingerprint: dataFingerprint, rows: batch.length, params, runId },
+    card: { task: target.task, kind, backend: usedBackend, solver, fingerprint: dataFingerprint, rows: batch.length, params, runId, runtime },
   });
   const durationMs = Date.now() - started;
   await recordRun(session, {

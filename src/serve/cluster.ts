@@ -28,12 +28,15 @@ const SNAPSHOT_TIMEOUT_MS = 2000;
 const logTo = (options: ServeDirOptions) => options.log ?? ((line: string) => console.log(line));
 
 async function startServer(options: ServeDirOptions, collectMetrics?: InferenceServerOptions['collectMetrics']) {
-  const models = await loadModelDir(options.modelDir);
+  // Models whose runtime is not this process's score in runtime workers, which stop with the server.
+  const { RuntimeWorkers } = await import('../runtimes/runtime-workers.js');
+  const workers = new RuntimeWorkers();
+  const models = await loadModelDir(options.modelDir, workers);
   const server = new InferenceServer({ ...options, collectMetrics });
   for (const model of models) server.repository.add(model);
   await server.listen();
   const stopPolling = options.pollSeconds
-    ? pollModelDir(options.modelDir, models.map((m) => m.dir), options.pollSeconds, (model) => {
+    ? pollModelDir(options.modelDir, models.map((m) => m.dir), options.pollSeconds, workers, (model) => {
         server.repository.add(model);
         logTo(options)(`datakernel serve: now serving ${model.name}@${model.version} (process ${process.pid})`);
       })
@@ -41,8 +44,9 @@ async function startServer(options: ServeDirOptions, collectMetrics?: InferenceS
   const close = async () => {
     stopPolling();
     await server.close();
+    await workers.close();
   };
-  return { server, close, models: models.map((m) => `${m.name}@${m.version}`) };
+  return { server, close, models: models.map((m) => `${m.name}@${m.version}${m.runtimeLabel ? ` (${m.runtimeLabel})` : ''}`) };
 }
 
 /** Runs the production server until SIGINT/SIGTERM: one process, or a primary forking `workers` workers. */

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DataKernelError } from '../errors.js';
-import type { LoadedModel } from '../ml/model-store.js';
+import type { ScoringModel } from '../ml/model-store.js';
+import type { RuntimeWorkers } from '../runtimes/runtime-workers.js';
 
 const isVersionDir = (dir: string) => existsSync(join(dir, 'meta.json'));
 
@@ -27,11 +28,14 @@ export function findVersionDirs(dir: string): string[] {
   throw new DataKernelError(`No models in ${root}`, 'Train one with %train, then pass its .datakernel/models folder (or .datakernel/models/NAME).');
 }
 
-/** Loads every model version under `dir` (see findVersionDirs). */
-export async function loadModelDir(dir: string): Promise<LoadedModel[]> {
-  const { loadModel } = await import('../ml/model-store.js');
-  const models: LoadedModel[] = [];
-  for (const versionDir of findVersionDirs(dir)) models.push(await loadModel(versionDir));
+/**
+ * Loads every model version under `dir` (see findVersionDirs): in this process, or in `workers` for a model
+ * whose recorded runtime is not this process's.
+ */
+export async function loadModelDir(dir: string, workers: RuntimeWorkers): Promise<ScoringModel[]> {
+  const { openModel } = await import('../runtimes/open-model.js');
+  const models: ScoringModel[] = [];
+  for (const versionDir of findVersionDirs(dir)) models.push(await openModel(versionDir, workers));
   return models;
 }
 
@@ -39,17 +43,17 @@ export async function loadModelDir(dir: string): Promise<LoadedModel[]> {
  * Loads version folders that appear under `dir` after start (a new %train version), checking every
  * `seconds` like TF Serving's file system polling; returns a function that stops polling.
  */
-export function pollModelDir(dir: string, loaded: Iterable<string>, seconds: number, onModel: (model: LoadedModel) => void): () => void {
+export function pollModelDir(dir: string, loaded: Iterable<string>, seconds: number, workers: RuntimeWorkers, onModel: (model: ScoringModel) => void): () => void {
   const seen = new Set(loaded);
   let busy = false;
   const timer = setInterval(async () => {
     if (busy) return;
     busy = true;
     try {
-      const { loadModel } = await import('../ml/model-store.js');
+      const { openModel } = await import('../runtimes/open-model.js');
       for (const versionDir of findVersionDirs(dir)) {
         if (seen.has(versionDir)) continue;
-        onModel(await loadModel(versionDir));
+        onModel(await openModel(versionDir, workers));
         seen.add(versionDir);
       }
     } catch {

@@ -41,6 +41,11 @@ export default defineMagic({
       seed: { type: 'string', description: 'seed of the split, shuffles and initial weights', valueName: 'N', default: '42' },
       'learning-rate': { type: 'string', description: "Adam's learning rate", valueName: 'LR', default: '0.005' },
       hidden: { type: 'string', description: 'hidden layer sizes of the MLP', valueName: '64,32', default: '64,32' },
+      runtime: {
+        type: 'string',
+        description: "runtime recorded for scoring it (default: the kernel's tfjs and backend); %predict and serving run other runtimes in a worker",
+        valueName: 'tfjs@4.21.0[,backend=cpu][,pkg@1.0.0]',
+      },
     },
   },
   async run({ args }, ctx) {
@@ -69,6 +74,7 @@ export default defineMagic({
       learningRate: numberOption(options['learning-rate'], 'learning-rate', false),
       hidden,
       cellSource: ctx.cellSource,
+      runtime: typeof options.runtime === 'string' ? options.runtime : undefined,
     });
   },
 });

@@ -78,8 +78,8 @@ export default defineMagic({
       maxBodyBytes: number(args.options['max-body-bytes'], '--max-body-bytes', 1),
       logInputs: typeof logInputs === 'string' ? resolve(ctx.cwd(), logInputs) : undefined,
     };
-    const { loadModel, resolveModelDir } = await import('../../ml/model-store.js');
-    const model = await loadModel(resolveModelDir(ctx.session, spec));
+    const { loadCachedModel } = await import('../../ml/predict.js');
+    const model = await loadCachedModel(ctx.session, spec);
     const server = await pool.serve(model, options);
     const info = endpoints(server.url, model.name, String(model.version), model.inputSchema);
     const table = tableBundle({ ...recordsTable(info.rows), caption: info.caption });

@@ -1,0 +1,6 @@
+export { checkRuntime, parseRuntime, describeRuntime, sameRuntime, runtimeKey, BACKEND_PACKAGES, type RuntimeSpec, type RuntimeBackend } from './spec.js';
+export { ensureRuntime, runtimesRoot, runtimeDir, installedRuntime, type InstalledRuntime } from './install.js';
+export { kernelRuntime } from './kernel-runtime.js';
+export { RuntimeWorker } from './runtime-worker.js';
+export { RuntimeWorkers, startWorker } from './runtime-workers.js';
+export { openModel } from './open-model.js';
