@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   python3-jupyter-client jupyter-nbconvert python3-nbclient python3-nbformat python3-ipykernel
   python3-jupyter-kernel-test jupyter-console python3-pandas python3-sklearn python3-scipy
-  chromium tmux postgresql-client mariadb-client clickhouse-server clickhouse-client curl nats-server mosquitto
+  chromium tmux postgresql-client mariadb-client clickhouse-server clickhouse-client curl nats-server mosquitto redis-server redis-tools
 )
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
@@ -63,4 +63,11 @@ if ! port_open 1883; then
   echo "starting Mosquitto"
   mosquitto -d -c /etc/mosquitto/mosquitto.conf
   wait_for Mosquitto "port_open 1883"
+fi
+# Redis: the online feature store (test/features, test/serve feature lookup).
+if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+  echo "starting Redis"
+  mkdir -p /var/lib/redis /var/log/redis
+  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log
+  wait_for Redis "redis-cli -h 127.0.0.1 -p 6379 ping"
 fi

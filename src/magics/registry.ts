@@ -33,6 +33,8 @@ export const magicTable = {
   // serve area
   serve: () => import('./serve/serve.js'),
   drift: () => import('./ml/drift.js'),
+  // features and vectors area
+  features: () => import('./features/features.js'),
   // viz area
   plot: () => import('./viz/plot.js'),
 } satisfies Record<string, MagicModule>;
