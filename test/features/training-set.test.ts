@@ -50,7 +50,7 @@ describe('point-in-time training sets', () => {
 
   it('joins each label to the values as of its time, as a brute-force scan does, never later ones', async () => {
     const result = await trainingSet({ session, entities: 'pit_labels', features: ['pit_clicks', 'pit_spend'] });
-    const rows = (await result.toArray()).map((r) => ({ ...r, ts: (r.ts as Date).getTime() }));
+    const rows: Record<string, unknown>[] = (await result.toArray()).map((r) => ({ ...r, ts: (r.ts as Date).getTime() }));
     expect(rows.length).toBe(labels.length);
     expect(rows.map((r) => [r.user_id, r.ts, r.churned])).toEqual(labels.map((l) => [l.user_id, l.ts, l.churned]));
     expect(rows.map((r) => r.clicks)).toEqual(asOf(events, labels, 2 * 3600_000));
