@@ -1,14 +1,14 @@
 import type { DataFrame } from 'danfojs-node';
 import type { MimeBundle } from '../display/mime.js';
-import { tableBundle } from '../display/table.js';
 import { DataKernelError } from '../errors.js';
 import type { Session } from '../session/session.js';
 import { displayLimit } from '../sql/display-limit.js';
 import { quoteIdent, quoteLiteral } from '../sql/identifiers.js';
-import { runSql, type SqlParams } from '../sql/query.js';
+import { previewSql, runSql, type SqlParams } from '../sql/query.js';
 import { resolveRelation } from '../sql/relation.js';
 import type { VariableScope } from '../sql/register-value.js';
 import { QueryResult } from '../sql/result.js';
+import { resultBundle } from '../sql/result-bundle.js';
 
 /** Aggregations `agg` knows by name; anything with a parenthesis is taken as an SQL expression. */
 const AGGREGATES = new Set(['mean', 'avg', 'sum', 'min', 'max', 'count', 'median', 'std', 'stddev', 'var', 'first', 'last', 'nunique']);
@@ -39,6 +39,8 @@ export class Frame {
     readonly session: Session,
     private readonly sql: string,
     private readonly params: Record<string, unknown>,
+    // Results whose tables the SQL reads: held so that they are not garbage collected (and dropped) under it.
+    private readonly retained: readonly QueryResult[] = [],
   ) {}
 
   /** A frame over anything `resolveRelation` knows: a table, a file path/glob, a connection table, a variable. */
@@ -48,7 +50,7 @@ export class Frame {
 
   /** A frame over a query result. */
   static of(result: QueryResult): Frame {
-    return new Frame(result.session, `SELECT * FROM ${result.relation}`, {});
+    return new Frame(result.session, `SELECT * FROM ${result.relation}`, {}, [result]);
   }
 
   /** A frame over an SQL query of the embedded DuckDB. */
@@ -56,13 +58,13 @@ export class Frame {
     return new Frame(session, query, params);
   }
 
-  private next(sql: string, params: Record<string, unknown> = {}): Frame {
+  private next(sql: string, params: Record<string, unknown> = {}, other?: Frame): Frame {
     for (const [name, value] of Object.entries(params)) {
       if (Object.hasOwn(this.params, name) && this.params[name] !== value) {
         throw new DataKernelError(`Parameter $${name} is already bound to another value in this frame`, 'Give each parameter of a chain its own name.');
       }
     }
-    return new Frame(this.session, sql, { ...this.params, ...params });
+    return new Frame(this.session, sql, { ...this.params, ...params }, other ? [...this.retained, ...other.retained] : this.retained);
   }
 
   private get from(): string {
@@ -132,7 +134,7 @@ export class Frame {
     if (other.session !== this.session) throw new DataKernelError('Cannot join frames of two sessions', 'Build both frames in the same notebook session.');
     const keys = (Array.isArray(on) ? on : [on]).map(quoteIdent).join(', ');
     const kind = { inner: 'INNER', left: 'LEFT', right: 'RIGHT', outer: 'FULL OUTER', semi: 'SEMI', anti: 'ANTI' }[how];
-    return this.next(`SELECT * FROM ${this.from} ${kind} JOIN (${other.sql}) AS _other USING (${keys})`, other.params);
+    return this.next(`SELECT * FROM ${this.from} ${kind} JOIN (${other.sql}) AS _other USING (${keys})`, other.params, other);
   }
 
   /** The first n rows. */
@@ -161,8 +163,7 @@ export class Frame {
 
   /** Number of rows. */
   async count(): Promise<number> {
-    const result = await this.run(`SELECT count(*) AS n FROM ${this.from}`);
-    return Number((await result.rows())[0][0]);
+    return (await previewSql(this.session, this.sql, this.params as SqlParams, 0)).totalRows;
   }
 
   /** Per-column statistics: type, min, max, distinct count, mean, std, quartiles, null percentage (DuckDB SUMMARIZE). */
@@ -185,10 +186,10 @@ export class Frame {
     return (await this.collect()).toDanfo();
   }
 
-  /** Shows the first rows and the total count without materialising the frame. */
+  /** Shows the first rows and the total count in one query, without materialising the frame. */
   async [Symbol.for('Jupyter.display')](): Promise<MimeBundle> {
-    const shown = await this.run(`SELECT * FROM ${this.from} LIMIT ${displayLimit(this.session)}`);
-    return tableBundle({ columns: shown.columns, rows: await shown.rows(), totalRows: await this.count(), caption: 'Frame' });
+    const { columns, rows, totalRows } = await previewSql(this.session, this.sql, this.params as SqlParams, displayLimit(this.session));
+    return resultBundle(columns, rows, totalRows, 'Frame');
   }
 }
 

@@ -10,6 +10,7 @@ import { QueryResult } from './result.js';
 import { paramValue } from './param-value.js';
 import { hasParameters, splitStatements, tableReferences } from './sql-text.js';
 import { sqlError } from './sql-error.js';
+import { typeName } from './type-name.js';
 
 /** Values for `$name` (by name) or `$1`, `?` (by position) parameters. */
 export type SqlParams = Record<string, unknown> | readonly unknown[];
@@ -98,12 +99,8 @@ async function runLast(session: Session, connection: DuckDBConnection, statement
   return QueryResult.fromTable(session, table);
 }
 
-/**
- * Runs SQL (one or more statements) on the session's embedded DuckDB and returns the last statement's result.
- * `$name` parameters are bound from `params`, then from `options.variables` (never spliced into the text);
- * connection tables (NAME.schema.table) and table-like variables named in FROM/JOIN are loaded first.
- */
-export async function runSql(session: Session, sql: string, params?: SqlParams, options: RunSqlOptions = {}): Promise<QueryResult> {
+/** Splits the SQL and makes what it names queryable: table-like variables, then connection tables. */
+async function prepareSources(session: Session, sql: string, options: RunSqlOptions): Promise<{ connection: DuckDBConnection; statements: string[] }> {
   const statements = splitStatements(sql);
   if (statements.length === 0) throw new DataKernelError('No SQL to run', 'Write a statement, e.g. SELECT 42 AS answer.');
   const { connection } = await embeddedDuckDB(session);
@@ -111,6 +108,49 @@ export async function runSql(session: Session, sql: string, params?: SqlParams, 
   // Variables first: working out which columns of connection tables a query reads plans it, and needs them.
   if (options.variables) await registerVariables(session, refs.filter((r) => r.parts.length === 1).map((r) => r.parts[0]), options.variables);
   await loadConnectionTables(session, refs, statements);
+  return { connection, statements };
+}
+
+/** The first rows of a query and how many rows it has in all, read in one round trip without keeping them. */
+export interface QueryPreview {
+  columns: { name: string; type: string }[];
+  rows: unknown[][];
+  totalRows: number;
+}
+
+/**
+ * Reads the first `limit` rows of one query and its row count, and keeps nothing: what showing a lazy frame
+ * costs. DuckDB stops the row scan at the limit; the count reads only the columns the query's filters need.
+ */
+export async function previewSql(session: Session, query: string, params: SqlParams | undefined, limit: number, options: RunSqlOptions = {}): Promise<QueryPreview> {
+  const { connection, statements } = await prepareSources(session, query, options);
+  if (statements.length !== 1) throw new DataKernelError('A preview takes one query', 'Run the other statements first with runSql.');
+  session.throwIfInterrupted();
+  const shown = Math.max(0, Math.trunc(limit));
+  // At least one row is read, as the count rides on every row. NOT MATERIALIZED: DuckDB would otherwise keep
+  // the whole query's rows to read them twice, where the count needs only the columns its filters read.
+  const prefix = 'WITH _preview AS NOT MATERIALIZED (';
+  const sql = `${prefix}${statements[0]}\n) SELECT (SELECT count(*) FROM _preview) AS "__dk_rows", * FROM _preview LIMIT ${Math.max(1, shown)}`;
+  const prepared = await prepare(connection, sql, { statement: 0, statements: 1, prefix });
+  await bindParams(prepared, params, options.variables);
+  let reader;
+  try {
+    reader = await prepared.runAndReadAll();
+  } catch (error) {
+    throw sqlError(error, { statement: 0, statements: 1, prefix });
+  }
+  const rows = reader.getRowsJS() as unknown[][];
+  const columns = reader.columnNames().slice(1).map((name, i) => ({ name, type: typeName(reader.columnType(i + 1)) }));
+  return { columns, rows: rows.slice(0, shown).map((row) => row.slice(1)), totalRows: Number(rows[0]?.[0] ?? 0) };
+}
+
+/**
+ * Runs SQL (one or more statements) on the session's embedded DuckDB and returns the last statement's result.
+ * `$name` parameters are bound from `params`, then from `options.variables` (never spliced into the text);
+ * connection tables (NAME.schema.table) and table-like variables named in FROM/JOIN are loaded first.
+ */
+export async function runSql(session: Session, sql: string, params?: SqlParams, options: RunSqlOptions = {}): Promise<QueryResult> {
+  const { connection, statements } = await prepareSources(session, sql, options);
   const bind = (p: DuckDBPreparedStatement) => bindParams(p, params, options.variables);
   for (let i = 0; i < statements.length - 1; i++) {
     session.throwIfInterrupted();

@@ -2,11 +2,11 @@ import type { DuckDBResultReader } from '@duckdb/node-api';
 import type { Table } from 'apache-arrow';
 import type { DataFrame } from 'danfojs-node';
 import type { MimeBundle } from '../display/mime.js';
-import { tableBundle } from '../display/table.js';
 import { DataKernelError } from '../errors.js';
 import type { Session } from '../session/session.js';
 import { arrowTable } from './arrow.js';
 import { relationOf, type TableRef } from './column-writer.js';
+import { resultBundle } from './result-bundle.js';
 import { displayLimit } from './display-limit.js';
 import { embeddedDuckDB } from './duckdb.js';
 import { quoteIdent } from './identifiers.js';
@@ -45,21 +45,6 @@ const dropWhenCollected = new FinalizationRegistry<{ session: Session; relation:
  * `rows()` and `column()` at once, without awaiting DuckDB; a bigger one still only reads this many.
  */
 export const KEPT_ROWS = 1000;
-
-/** JSON-safe value for application/vnd.dataresource+json. */
-const jsonSafe = (value: unknown): unknown =>
-  typeof value === 'bigint' ? (Number.isSafeInteger(Number(value)) ? Number(value) : value.toString()) : value instanceof Uint8Array ? `<${value.length} bytes>` : value;
-
-function tableSchemaType(sqlType: string): string {
-  const t = sqlType.toUpperCase();
-  if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|U\w*INT)$/.test(t)) return 'integer';
-  if (/^(FLOAT|DOUBLE|DECIMAL)/.test(t)) return 'number';
-  if (t === 'BOOLEAN') return 'boolean';
-  if (t === 'DATE') return 'date';
-  if (t.startsWith('TIMESTAMP')) return 'datetime';
-  if (t.endsWith('[]') || t.startsWith('STRUCT') || t.startsWith('MAP') || t === 'JSON') return 'any';
-  return 'string';
-}
 
 /**
  * A query result kept in the embedded DuckDB (a temporary table): only what is asked for becomes JS values,
@@ -220,12 +205,7 @@ export class QueryResult {
   async [Symbol.for('Jupyter.display')](): Promise<MimeBundle> {
     const limit = displayLimit(this.session);
     const rows = Math.min(limit, this.numRows) <= this.head.length ? this.head.slice(0, limit) : ((await this.read(limit)).getRowsJS() as unknown[][]);
-    const data = tableBundle({ columns: this.columns, rows, totalRows: this.numRows });
-    data['application/vnd.dataresource+json'] = {
-      schema: { fields: this.columns.map((c) => ({ name: c.name, type: tableSchemaType(c.type) })) },
-      data: rows.map((row) => Object.fromEntries(this.columns.map((c, i) => [c.name, jsonSafe(row[i])]))),
-    };
-    return data;
+    return resultBundle(this.columns, rows, this.numRows);
   }
 
   /** Short description for inspection in the REPL. */
