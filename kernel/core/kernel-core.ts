@@ -158,13 +158,16 @@ export class KernelCore {
       },
       ctx.message,
     );
-    const outcome = await interpreter.execute({ code, executionCount, silent }, output);
+    const outcome = await interpreter.execute({ code, executionCount, silent, pager: true }, output);
     // An interrupted cell never reads the answer it asked for; a late input_reply must not reach the next cell.
     this.pendingInput.clear();
     output.flush();
     if (outcome.status === 'ok') {
       if (outcome.result && !silent) ctx.publish('execute_result', { execution_count: executionCount, data: outcome.result, metadata: {} });
-      const payload = outcome.nextInput === undefined ? [] : [{ source: 'set_next_input', text: outcome.nextInput, replace: false }];
+      // Jupyter messaging 5.3 payloads: help goes to the front end's pager, %load's text to the next input.
+      const payload: Content[] = [];
+      if (outcome.page && !silent) payload.push({ source: 'page', data: outcome.page, start: 0 });
+      if (outcome.nextInput !== undefined) payload.push({ source: 'set_next_input', text: outcome.nextInput, replace: false });
       ctx.reply({ status: 'ok', execution_count: executionCount, user_expressions: await this.userExpressions(interpreter, user_expressions), payload });
       return;
     }

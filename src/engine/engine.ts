@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import vm from 'node:vm';
 import { clearOutput, display, input } from '../display/display-api.js';
 import { format } from '../display/format.js';
-import { isDisplayable } from '../display/mime.js';
+import { isDisplayable, type MimeBundle } from '../display/mime.js';
 import { currentOutput, runWithOutput, type OutputSink } from '../display/output.js';
 import { DataKernelError, InterruptedError } from '../errors.js';
 import { helpText } from '../magics/args.js';
@@ -46,6 +46,8 @@ export class Engine implements Interpreter {
   private executionCount = 0;
   private lastOutput: OutputSink | undefined;
   private nextInput: string | undefined;
+  /** Help asked for by the running cell, when its front end pages it (undefined: it is displayed). */
+  private page: MimeBundle[] | undefined;
   private cellSource = '';
   private restoreExit: () => void = () => undefined;
 
@@ -143,13 +145,14 @@ export class Engine implements Interpreter {
     this.executionCount = request.executionCount;
     this.lastOutput = output;
     this.nextInput = undefined;
+    this.page = request.pager ? [] : undefined;
     this.cellSource = request.code;
     return runWithOutput(output, async () => {
       try {
         const value = await this.interrupter.guard(() => this.evaluate(request.code), request.timeoutMs);
         if (value !== undefined && !request.silent) this.rememberResult(value);
         const result = value === undefined || request.silent ? undefined : await this.resultBundle(value);
-        return { status: 'ok', result, nextInput: this.nextInput };
+        return { status: 'ok', result, nextInput: this.nextInput, page: this.page?.length ? joinPages(this.page) : undefined };
       } catch (error) {
         if (error instanceof InterruptedError) this.session.interrupt();
         return { status: 'error', error: errorInfo(error, this.cells) };
@@ -200,8 +203,10 @@ export class Engine implements Interpreter {
   private async help(name: string): Promise<unknown> {
     const magic = await this.magicHelp(name.replace(/^%+/, ''));
     const found = magic !== undefined && name.startsWith('%') ? { found: true, data: { 'text/plain': magic } } : await this.inspect(name, name.length, 1);
-    if (!found.found) return display({ 'text/plain': `Object \`${name}\` not found.` }, { raw: true });
-    return display(found.data, { raw: true });
+    const data = found.found ? found.data : { 'text/plain': `Object \`${name}\` not found.` };
+    if (this.page) this.page.push(data);
+    else await display(data, { raw: true });
+    return undefined;
   }
 
   async complete(code: string, cursor: number): Promise<Completion> {
@@ -227,4 +232,10 @@ export class Engine implements Interpreter {
     await this.session.close();
     await this.interrupter.close();
   }
+}
+
+/** Several help lines in one cell page one after the other, as IPython's pager shows them. */
+function joinPages(pages: MimeBundle[]): MimeBundle {
+  if (pages.length === 1) return pages[0];
+  return { 'text/plain': pages.map((page) => String(page['text/plain'] ?? '')).join('\n\n') };
 }

@@ -9,6 +9,8 @@ export interface ExecuteRequest {
   silent?: boolean;
   /** Interrupts the cell after this many milliseconds (the runner's per-cell timeout). */
   timeoutMs?: number;
+  /** The front end shows help (`?name`, `name?`) in a pager: it comes back as `page`, not as output. */
+  pager?: boolean;
 }
 
 export interface ErrorInfo {
@@ -25,6 +27,8 @@ export type ExecuteOutcome =
       result?: MimeBundle;
       /** Text a magic (e.g. %load) asks the front end to put into the next input. */
       nextInput?: string;
+      /** Help the cell asked for, when the request has `pager` (Jupyter's `page` payload). */
+      page?: MimeBundle;
     }
   | { status: 'error'; error: ErrorInfo };
 

@@ -6,6 +6,8 @@ import MagicString from 'magic-string';
 export const RUNTIME = {
   import: '__dk_import',
   tick: '__dk_tick',
+  /** Holds the last expression of a TypeScript cell through esbuild (src/engine/transpile.ts); never defined. */
+  value: '__dk_value',
 } as const;
 
 export interface RewrittenCell {
@@ -143,8 +145,11 @@ export function rewriteCell(js: string, parsed: Program = parseCell(js)): Rewrit
         return;
       case 'ExpressionStatement':
         if (index === body.length - 1) {
-          s.appendLeft(node.start, 'return (');
-          s.prependRight(node.expression.end, ')');
+          const expression = node.expression as AnyNode;
+          const marked = expression.type === 'AssignmentExpression' && expression.left.type === 'Identifier' && expression.left.name === RUNTIME.value;
+          if (marked) s.overwrite(node.start, expression.right.start, 'return (');
+          else s.appendLeft(node.start, 'return (');
+          s.prependRight(expression.end, ')');
         }
         return;
     }

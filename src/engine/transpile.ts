@@ -1,5 +1,7 @@
 import type { Program } from 'acorn';
-import { parseCell } from './rewrite.js';
+import { decode, encode } from '@jridgewell/sourcemap-codec';
+import { lastExpression } from './last-expression.js';
+import { parseCell, RUNTIME } from './rewrite.js';
 import { transformSync, type TransformFailure } from './esbuild.js';
 import { DataKernelError } from '../errors.js';
 
@@ -42,20 +44,50 @@ function plainJavaScript(source: string): Program | undefined {
   }
 }
 
+const esbuild = (source: string, filename: string) =>
+  transformSync(source, { loader: 'ts', format: undefined, target: 'node20', sourcemap: 'external', sourcefile: filename, tsconfigRaw: TSCONFIG, logLevel: 'silent' });
+
+const VALUE_MARK = `${RUNTIME.value} = (`;
+
+/**
+ * The cell with its last expression assigned to the hidden value (the rewrite returns it): esbuild drops an
+ * unused expression it folded to a constant (`'a' + 'b'`), which would leave the cell without a result.
+ */
+function markedLastExpression(source: string, filename: string): Transpiled | undefined {
+  const last = lastExpression(source);
+  if (!last) return undefined;
+  let out;
+  try {
+    out = esbuild(`${source.slice(0, last.start)}${VALUE_MARK}${source.slice(last.start, last.end)})${source.slice(last.end)}`, filename);
+  } catch {
+    return undefined; // not an expression after all: compiled as written
+  }
+  return { js: out.code, map: unshiftMarkedLine(out.map, source, last.start) };
+}
+
+/** The map of the marked cell made a map of the cell as written: columns after the mark move back. */
+function unshiftMarkedLine(map: string, source: string, start: number): string {
+  const json = JSON.parse(map) as { mappings: string };
+  const line = source.slice(0, start).split('\n').length - 1;
+  const column = start - (source.lastIndexOf('\n', start - 1) + 1);
+  const lines = decode(json.mappings);
+  for (const segments of lines) {
+    for (const segment of segments) {
+      if (segment.length >= 4 && segment[2] === line && segment[3]! >= column) segment[3] = Math.max(column, segment[3]! - VALUE_MARK.length);
+    }
+  }
+  json.mappings = encode(lines);
+  return JSON.stringify(json);
+}
+
 /** TypeScript to JavaScript with esbuild (types stripped, no type check: fast, like Deno and tsx). */
 export function transpile(source: string, filename: string): Transpiled {
   const program = plainJavaScript(source);
   if (program) return { js: source, program };
+  const marked = markedLastExpression(source, filename);
+  if (marked) return marked;
   try {
-    const out = transformSync(source, {
-      loader: 'ts',
-      format: undefined,
-      target: 'node20',
-      sourcemap: 'external',
-      sourcefile: filename,
-      tsconfigRaw: TSCONFIG,
-      logLevel: 'silent',
-    });
+    const out = esbuild(source, filename);
     return { js: out.code, map: out.map };
   } catch (error) {
     const failure = error as TransformFailure;

@@ -15,7 +15,7 @@ export function engineHarness() {
   const engine = new Engine({ session: new Session(dir) });
   let count = 0;
   /** Runs one cell; returns its outcome and everything it printed or displayed. */
-  async function run(code: string, options: { timeoutMs?: number } = {}): Promise<{ outcome: ExecuteOutcome; sink: RecordingSink; text: string }> {
+  async function run(code: string, options: { timeoutMs?: number; pager?: boolean } = {}): Promise<{ outcome: ExecuteOutcome; sink: RecordingSink; text: string }> {
     const sink = new RecordingSink();
     const outcome = await engine.execute({ code, executionCount: ++count, ...options }, sink);
     const text = outcome.status === 'ok' ? String(outcome.result?.['text/plain'] ?? '') : '';

@@ -13,6 +13,22 @@ afterAll(async () => {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('TypeScript cells', () => {
+  it('shows a last expression esbuild folds to a constant and would drop', async () => {
+    expect(await value("const greeting: string = 'a'; 'a' + 'b'")).toBe("'ab'");
+    expect(await value('const k: number = 1;\n-1')).toBe('-1');
+    expect(await value('const j: number = 1\n-1\nj')).toBe('0'); // no semicolon: j = 1 - 1
+    expect(await value("const parts: string[] = ['x']\nparts.length + 'y' + 'z'")).toBe("'1yz'");
+    // Still no result where the cell ends in a declaration.
+    const { outcome } = await run('const after: number = 2');
+    expect(outcome.status === 'ok' && outcome.result).toBeUndefined();
+  });
+
+  it('maps an error in a marked last expression to its column as written', async () => {
+    const { outcome } = await run('const bad: any = null\n  bad.field');
+    expect(outcome.status).toBe('error');
+    if (outcome.status === 'error') expect(outcome.error.traceback.join('\n')).toMatch(/\(cell\[\d+\]:2:7\)/);
+  });
+
   it('strips types: interfaces, annotations, generics, enums, casts', async () => {
     expect(await value('interface P { a: number }\ntype T = string | number\nfunction id<X>(x: X): X { return x }\nconst p: P = { a: id<number>(2) }\np.a as number')).toBe('2');
     expect(await value('enum Color { Red, Green }\nColor.Green')).toBe('1');
@@ -209,5 +225,16 @@ describe('magics, help and shell in cells', () => {
     expect(magic.sink.text()).toMatch(/^Usage: %timeit/);
     const missing = await run('nothingHere?');
     expect(missing.sink.text()).toBe('Object `nothingHere` not found.');
+  });
+
+  it('gives help back as a page, not output, to a front end with a pager', async () => {
+    const paged = await run('Math.max?', { pager: true });
+    expect(paged.sink.outputs).toEqual([]);
+    expect(paged.outcome.status === 'ok' && paged.outcome.result).toBeUndefined();
+    expect(paged.outcome.status === 'ok' && paged.outcome.page?.['text/plain']).toMatch(/max/);
+    const two = await run('?helped\n%timeit?', { pager: true });
+    expect(two.outcome.status === 'ok' && two.outcome.page?.['text/plain']).toMatch(/helped: function[\s\S]*\n\nUsage: %timeit/);
+    const none = await run('1 + 1', { pager: true });
+    expect(none.outcome.status === 'ok' && none.outcome.page).toBeUndefined();
   });
 });

@@ -17,7 +17,12 @@ describe('transpile', () => {
 
   it("reads '<' the TypeScript way: a generic call is not two comparisons", () => {
     const out = transpile('identity<number>(4)', 'cell[3]');
-    expect(out.js.trim()).toBe('identity(4);');
+    expect(out.js.trim()).toBe('__dk_value = identity(4);');
+  });
+
+  it('marks a last expression so that esbuild keeps it after folding it to a constant', () => {
+    expect(transpile("const a: string = 'x'\n'a' + 'b'", 'cell[5]').js).toContain('__dk_value = "ab"');
+    expect(transpile('type T = 1\nvoid 0', 'cell[6]').js.trim()).toBe('__dk_value = void 0;');
   });
 
   it('reports TypeScript syntax errors with the line as written', () => {

@@ -26,6 +26,9 @@ beforeAll(async () => {
     execute(kc, '%%sql big <<\nSELECT range AS n FROM range(50000)')
     r["sql_big"] = execute(kc, 'big.toArray().map((r) => r.n)')
     r["sql_big_awaited"] = execute(kc, '(await big.toArray()).length')
+    r["folded"] = execute(kc, "const greeting: string = 'hi'\n'a' + 'b'")
+    r["page"] = execute(kc, "Math.max?")
+    r["page_missing"] = execute(kc, "?nothingHere")
     stop(km, kc)
     emit(r)
     `,
@@ -47,5 +50,19 @@ describe('what a new user hit, through jupyter_client', () => {
     expect(out.sql_big.reply.content).toMatchObject({ status: 'error', ename: 'DataKernelError' });
     expect(out.sql_big.reply.content.traceback.join('\n')).toMatch(/50,000 rows[\s\S]*\(await result\.toArray\(\)\)\.map/);
     expect(result(out.sql_big_awaited)).toBe('50000');
+  });
+
+  it('shows the result of a TypeScript cell ending in an expression esbuild folds', () => {
+    expect(result(out.folded)).toBe("'ab'");
+  });
+
+  it('answers name? and ?name with a page payload, not output', () => {
+    for (const exchange of [out.page, out.page_missing]) {
+      expect(exchange.iopub.map((m) => m.msg_type)).toEqual(['status', 'execute_input', 'status']);
+      expect(exchange.reply.content.payload).toHaveLength(1);
+      expect(exchange.reply.content.payload[0]).toMatchObject({ source: 'page', start: 0 });
+    }
+    expect(out.page.reply.content.payload[0].data['text/plain']).toMatch(/max/);
+    expect(out.page_missing.reply.content.payload[0].data['text/plain']).toBe('Object `nothingHere` not found.');
   });
 });

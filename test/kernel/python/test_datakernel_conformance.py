@@ -35,6 +35,7 @@ class DataKernelTests(jupyter_kernel_test.KernelTests):
     code_history_pattern = "6?*?7"  # IPython's globs: ? is one character, * any run
     supported_history_operations = ("tail", "range", "search")
     code_inspect_sample = "Math.max"
+    code_page_something = "Math.max?"
     code_clear_output = "clearOutput()"
 
 
