@@ -105,13 +105,14 @@ export class ParquetDestination {
   /**
    * Writes the rows of `select` (a query over the embedded DuckDB): `overwrite` replaces the data, `append` adds
    * to it (a new part file in a dataset; a rewritten file, old rows and new, for a single file). Returns the
-   * files written, relative to the destination folder.
+   * files written, relative to the destination folder. Part files are named `STEM-uuid.parquet` (`stem` defaults
+   * to part-TIMESTAMP; stream loads put the sequence range in it).
    */
-  async write(connection: DuckDBConnection, select: string, mode: WriteMode, partitionBy: readonly string[]): Promise<string[]> {
+  async write(connection: DuckDBConnection, select: string, mode: WriteMode, partitionBy: readonly string[], stem?: string): Promise<string[]> {
     mkdirSync(dirname(this.path), { recursive: true });
     const staging = join(dirname(this.path), `.${basename(this.path)}${marker(TEMP)}`);
     const partitions = partitionBy.length ? `, PARTITION_BY (${partitionBy.map(quoteIdent).join(', ')})` : '';
-    const stamp = new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15);
+    const prefix = stem ?? `part-${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}`;
     try {
       if (!this.dataset) {
         const rows = mode === 'append' && existsSync(this.path) ? `SELECT * FROM ${this.reader()} UNION ALL BY NAME ${select}` : select;
@@ -120,8 +121,8 @@ export class ParquetDestination {
         return [basename(this.path)];
       }
       mkdirSync(staging);
-      if (partitions) await connection.run(`COPY (${select}) TO ${quoteLiteral(staging)} (FORMAT parquet${partitions}, FILENAME_PATTERN ${quoteLiteral(`part-${stamp}-{uuid}`)})`);
-      else await connection.run(`COPY (${select}) TO ${quoteLiteral(join(staging, `part-${stamp}-${randomUUID()}.parquet`))} (FORMAT parquet)`);
+      if (partitions) await connection.run(`COPY (${select}) TO ${quoteLiteral(staging)} (FORMAT parquet${partitions}, FILENAME_PATTERN ${quoteLiteral(`${prefix}-{uuid}`)})`);
+      else await connection.run(`COPY (${select}) TO ${quoteLiteral(join(staging, `${prefix}-${randomUUID()}.parquet`))} (FORMAT parquet)`);
       const written = this.partFiles(staging);
       if (mode === 'overwrite' || !existsSync(this.path)) this.swapIn(staging);
       else this.moveIn(staging, written);

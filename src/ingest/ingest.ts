@@ -77,7 +77,8 @@ async function originOf(session: Session, source: TargetSource, options: IngestO
   };
 }
 
-async function destinationSchema(session: Session, destination: ParquetDestination, label: string, incoming: ColumnSchema[]): Promise<TableSchema> {
+/** The schema of what a destination holds, with partition columns typed as the incoming data types them. */
+export async function destinationSchema(session: Session, destination: ParquetDestination, label: string, incoming: ColumnSchema[]): Promise<TableSchema> {
   const { connection } = await embeddedDuckDB(session);
   const partitions = new Set(destination.partitionColumns());
   const columns = (await describeParquet(connection, destination.reader(), destination.fileList())).map((c) => {

@@ -19,6 +19,8 @@ export interface IngestSummary {
   changes?: ChangeCounts;
   /** Source against the existing destination, when there was one. */
   diff?: SchemaDiff;
+  /** Stream loads: messages that were not JSON objects, kept apart in `file` (never dropped silently). */
+  rejected?: { count: number; sample: Array<{ sequence: number; payload: string }>; file?: string };
   seconds: number;
 }
 
@@ -45,6 +47,7 @@ export class IngestResult implements IngestSummary {
   readonly cursor?: IngestSummary['cursor'];
   readonly changes?: ChangeCounts;
   readonly diff?: SchemaDiff;
+  readonly rejected?: IngestSummary['rejected'];
   readonly seconds: number;
 
   constructor(summary: IngestSummary) {
@@ -56,6 +59,7 @@ export class IngestResult implements IngestSummary {
     this.cursor = summary.cursor;
     this.changes = summary.changes;
     this.diff = summary.diff;
+    this.rejected = summary.rejected;
     this.seconds = summary.seconds;
   }
 
@@ -80,6 +84,10 @@ export class IngestResult implements IngestSummary {
     }
     if (this.cursor) rows.push(['cursor', `${this.cursor.column}: ${this.cursor.from ?? '(start)'} -> ${this.cursor.to ?? this.cursor.from ?? '(start)'}`]);
     rows.push(['schema', this.diff ? this.diff.summary() : 'new destination']);
+    if (this.rejected?.count) {
+      const first = this.rejected.sample[0];
+      rows.push(['rejected', `${this.rejected.count.toLocaleString('en-US')} malformed messages -> ${this.rejected.file}; e.g. sequence ${first.sequence}: ${first.payload.slice(0, 80)}`]);
+    }
     rows.push(['time', `${this.seconds.toFixed(1)} s`]);
     return tableBundle({ caption: this.summary(), columns: [{ name: 'field' }, { name: 'value' }], rows });
   }

@@ -6,8 +6,8 @@ import type { StreamAddress } from './stream-uri.js';
 import type { ReadOptions, StreamInfo, StreamMessage, StreamSource } from './stream-source.js';
 
 const BATCH = 5000;
-// A fetch waits at most this long for messages; the shortest JetStream takes; a follow notices idleness and aborts within it.
-const FETCH_WAIT_MS = 1000;
+// How long a read waits for the next message before looking again at idleness, aborts and lost connections.
+const WAIT_MS = 250;
 
 /** A NATS JetStream stream, read with ordered consumers (ephemeral, no state left on the server). */
 class NatsStream implements StreamSource {
@@ -49,6 +49,29 @@ class NatsStream implements StreamSource {
     const max = options.maxMessages ?? Infinity;
     if (!options.follow && (info.lastSequence <= after || max <= 0)) return;
     const consumer = await this.js.consumers.get(this.stream, { deliver_policy: 'by_start_sequence', opt_start_seq: Math.max(after + 1, info.firstSequence, 1) });
+    // consume() keeps pulls in flight while a batch is handed on (fetch() waits a round trip per batch); a pump
+    // moves messages into a queue, pausing while it holds a few batches.
+    const messages = await consumer.consume({ max_messages: 2 * BATCH, idle_heartbeat: 1000 });
+    const queue: StreamMessage[] = [];
+    let ended: unknown = false;
+    let wakeReader: (() => void) | undefined;
+    let wakePump: (() => void) | undefined;
+    const pump = (async () => {
+      for await (const m of messages) {
+        queue.push({ subject: m.subject, sequence: m.seq, timestamp: new Date(Number(BigInt(m.info.timestampNanos) / 1_000_000n)), partition: 0, data: m.data });
+        if (queue.length >= BATCH) wakeReader?.();
+        if (!options.follow && m.seq >= info.lastSequence) break;
+        if (queue.length >= 4 * BATCH) await new Promise<void>((resolve) => (wakePump = resolve));
+      }
+    })().then(
+      () => (ended = true),
+      (error: unknown) => (ended = error ?? true),
+    ).finally(() => wakeReader?.());
+    const stop = () => {
+      void messages.stop();
+      wakeReader?.();
+    };
+    options.signal?.addEventListener('abort', stop, { once: true });
     let delivered = 0;
     let last = after;
     let lastArrival = Date.now();
@@ -56,28 +79,33 @@ class NatsStream implements StreamSource {
       while (delivered < max && !options.signal?.aborted) {
         if (!options.follow && last >= info.lastSequence) return;
         if (options.follow && options.idleSeconds !== undefined && Date.now() - lastArrival >= options.idleSeconds * 1000) return;
-        if (this.disconnected || this.nc.isClosed()) throw lostMidRead(this.address, last);
-        const batch: StreamMessage[] = [];
-        const want = Math.min(BATCH, max - delivered, options.follow ? Infinity : info.lastSequence - last);
-        let messages;
-        try {
-          messages = await consumer.fetch({ max_messages: want, expires: FETCH_WAIT_MS });
-          for await (const m of messages) {
-            batch.push({ subject: m.subject, sequence: m.seq, timestamp: new Date(Number(BigInt(m.info.timestampNanos) / 1_000_000n)), partition: 0, data: m.data });
-            if (!options.follow && m.seq >= info.lastSequence) break;
-          }
-        } catch (error) {
-          if (error instanceof DataKernelError) throw error;
-          throw this.disconnected || this.nc.isClosed() ? lostMidRead(this.address, last, error) : await this.explain(error);
+        if (queue.length < BATCH && !ended) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, WAIT_MS);
+            wakeReader = () => (clearTimeout(timer), resolve());
+          });
+          wakeReader = undefined;
         }
-        if (this.disconnected) throw lostMidRead(this.address, last);
-        if (batch.length === 0) continue;
+        if (this.disconnected || this.nc.isClosed()) throw lostMidRead(this.address, last);
+        const batch = queue.splice(0, Math.min(BATCH, max - delivered));
+        wakePump?.();
+        if (batch.length === 0) {
+          if (ended && !options.signal?.aborted) throw ended === true ? lostMidRead(this.address, last) : ended;
+          continue;
+        }
         lastArrival = Date.now();
         last = batch.at(-1)!.sequence;
         delivered += batch.length;
         yield batch;
       }
+    } catch (error) {
+      if (error instanceof DataKernelError) throw error;
+      throw this.disconnected || this.nc.isClosed() ? lostMidRead(this.address, last, error) : await this.explain(error);
     } finally {
+      options.signal?.removeEventListener('abort', stop);
+      await messages.close().catch(() => undefined);
+      wakePump?.();
+      await pump;
       await consumer.delete().catch(() => undefined);
     }
   }

@@ -23,6 +23,10 @@ export default defineMagic({
     'row per primary key). The LSN is kept in the catalog, so a rerun resumes exactly where the last stopped. A run',
     'stops once it has read the WAL written before it started, after --max-changes, or with --until-idle SECONDS when',
     'no change came for that long. DDL seen in the stream passes the same schema gate.',
+    'An event stream connection (%connect NAME nats://...) loads incrementally by its sequence, exactly once across',
+    'restarts (the position is in the catalog and in the part file names): what is retained past the last load, or',
+    'with --until-idle SECONDS it follows the stream live until that long without a message; --max-messages N caps it.',
+    'Malformed messages go to INTO.rejects/ and are counted in the result.',
   ].join('\n'),
   args: {
     positionals: [{ name: 'source', description: 'table, view, file, NAME.schema.table, variable, or a connection name with --query' }],
@@ -35,7 +39,8 @@ export default defineMagic({
       query: { type: 'string', valueName: 'SQL', description: 'SQL to run on connection SOURCE instead of a whole table' },
       'allow-breaking': { type: 'boolean', description: 'write even when the schema change is breaking' },
       'max-changes': { type: 'string', valueName: 'N', description: 'cdc: stop after about N changes (at a transaction end)' },
-      'until-idle': { type: 'string', valueName: 'SECONDS', description: 'cdc: follow new changes until none came for SECONDS' },
+      'until-idle': { type: 'string', valueName: 'SECONDS', description: 'cdc, streams: follow new changes/messages until none came for SECONDS' },
+      'max-messages': { type: 'string', valueName: 'N', description: 'streams: stop after N messages' },
     },
   },
   async run({ args }, ctx) {
@@ -46,6 +51,20 @@ export default defineMagic({
     if (!MODES.includes(mode as (typeof MODES)[number])) throw new UsageError(`%ingest: unknown --mode ${mode}`, `Use ${MODES.join(', ')}.`);
     if (mode === 'cdc') return runCdc(args.positionals[0], into, args.options, ctx);
     const partitionBy = (args.options['partition-by'] as string | undefined)?.split(',').map((c) => c.trim()).filter(Boolean);
+    const { findConnection } = await import('../../connectors/registry.js');
+    const stream = findConnection(ctx.session, args.positionals[0]);
+    if (stream?.kind === 'stream') {
+      const { ingestStream } = await import('../../ingest/stream-ingest.js');
+      if (mode === 'append') throw new UsageError('%ingest: a stream loads incrementally by its sequence', 'Drop --mode (or use --mode incremental).');
+      return ingestStream(ctx.session, stream as import('../../connectors/stream.js').StreamConnector, {
+        into,
+        partitionBy,
+        maxMessages: count(args.options['max-messages'], 'max-messages'),
+        untilIdle: count(args.options['until-idle'], 'until-idle'),
+        allowBreaking: args.options['allow-breaking'] === true,
+        cwd: ctx.cwd(),
+      });
+    }
     try {
       return await ingest(ctx.session, args.positionals[0], {
         into,
