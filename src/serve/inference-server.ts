@@ -138,6 +138,7 @@ export class InferenceServer {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
     });
+    this.repository.clear();
     await this.inputLog?.close();
   }
 

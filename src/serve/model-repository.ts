@@ -34,20 +34,29 @@ export class ModelRepository {
     const served: ServedVersion = {
       model,
       version,
-      predict: (rows) => {
+      predict: async (request) => {
+        // The log holds the rows as predicted (looked-up features included), so %drift compares what the model saw.
+        const rows = model.completeRows ? await model.completeRows(request) : request;
         this.inputLog?.append(model.name, version, rows);
         return batcher.submit(rows) as Promise<Record<string, unknown>[]>;
       },
     };
     let versions = this.models.get(model.name);
     if (!versions) this.models.set(model.name, (versions = new Map()));
+    versions.get(version)?.model.close?.();
     versions.set(version, served);
     return served;
   }
 
   /** Stops serving every version of `name`; false when it was not served. */
   remove(name: string): boolean {
+    for (const served of this.models.get(name)?.values() ?? []) served.model.close?.();
     return this.models.delete(name);
+  }
+
+  /** Stops serving every model. */
+  clear(): void {
+    for (const name of this.names()) this.remove(name);
   }
 
   /** The version asked for, or the latest; 404 when either is unknown. */

@@ -2,9 +2,11 @@ import { resolve } from 'node:path';
 import { bundle } from '../../display/mime.js';
 import { recordsTable, tableBundle } from '../../display/table.js';
 import { DataKernelError, UsageError } from '../../errors.js';
+import type { ServableModel } from '../../serve/servable.js';
+import type { Session } from '../../session/session.js';
 import { defineMagic } from '../magic.js';
 
-const USAGE = 'Usage: %serve NAME[@VERSION] [--port P] [--host H] | %serve --list | %serve --stop NAME';
+const USAGE = 'Usage: %serve NAME[@VERSION] [--port P] [--host H] [--features v1,v2] | %serve --list | %serve --stop NAME';
 
 function number(value: unknown, flag: string, min: number): number | undefined {
   if (value === undefined) return undefined;
@@ -30,6 +32,19 @@ function endpoints(url: string, name: string, version: string, schema: readonly 
   };
 }
 
+async function withOnlineFeatures(model: ServableModel, views: string, redis: string | undefined, session: Session): Promise<ServableModel> {
+  const { OnlineFeatureReader } = await import('../../features/online-reader.js');
+  const { withFeatureLookup } = await import('../../serve/feature-lookup.js');
+  const names = views.split(',').map((v) => v.trim()).filter(Boolean);
+  const reader = await OnlineFeatureReader.open(names, { session, redis, longLived: true });
+  try {
+    return withFeatureLookup(model, reader);
+  } catch (error) {
+    reader.close();
+    throw error;
+  }
+}
+
 export default defineMagic({
   name: 'serve',
   kind: 'line',
@@ -40,7 +55,9 @@ export default defineMagic({
     'Prometheus metrics at /metrics. Requests are validated against the model\'s input schema and requests that ' +
     'arrive together are batched. Models served on the same host and port share one server. ' +
     '`served = %serve NAME --port 0` gives served.url, served.model and served.version. For production, ' +
-    'run `datakernel serve --model-dir .datakernel/models` (one worker per core).',
+    'run `datakernel serve --model-dir .datakernel/models` (one worker per core). With --features v1,v2 requests ' +
+    'carry only the views\' entity keys (and any request-time features): the rest is read from Redis, one pipeline ' +
+    'per request; an unknown entity gets 404 unless the view declares defaults, and the logged rows hold the looked-up values.',
   args: {
     positionals: [{ name: 'model', description: 'NAME or NAME@VERSION to serve', optional: true }],
     options: {
@@ -52,6 +69,8 @@ export default defineMagic({
       'batch-wait-ms': { type: 'string', description: 'how long a request waits for others to batch with (0: only those arriving together)', valueName: 'MS', default: '0' },
       'max-body-bytes': { type: 'string', description: 'larger request bodies get 413', valueName: 'BYTES', default: String(8 * 1024 * 1024) },
       'log-inputs': { type: 'string', description: 'append every request row to this JSONL file (for %drift)', valueName: 'PATH' },
+      features: { type: 'string', description: 'feature views to look up: requests carry their entity keys, the rest comes from Redis', valueName: 'v1,v2' },
+      redis: { type: 'string', description: 'with --features: the Redis URI (default $DATAKERNEL_REDIS_URL or redis://127.0.0.1:6379)', valueName: 'URL' },
     },
   },
   async run({ args }, ctx) {
@@ -79,7 +98,8 @@ export default defineMagic({
       logInputs: typeof logInputs === 'string' ? resolve(ctx.cwd(), logInputs) : undefined,
     };
     const { loadCachedModel } = await import('../../ml/predict.js');
-    const model = await loadCachedModel(ctx.session, spec);
+    const loaded = await loadCachedModel(ctx.session, spec);
+    const model = typeof args.options.features === 'string' ? await withOnlineFeatures(loaded, args.options.features, args.options.redis as string | undefined, ctx.session) : loaded;
     const server = await pool.serve(model, options);
     const info = endpoints(server.url, model.name, String(model.version), model.inputSchema);
     const table = tableBundle({ ...recordsTable(info.rows), caption: info.caption });
