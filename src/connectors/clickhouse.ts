@@ -15,10 +15,9 @@ import { bindClickhouse, clickhouseLiteral, clickhouseParameterNames, hasFormatC
 import { chTextColumn, chTypeToDuckDB, chValueToJson, parseChType, unescapeTsv, type ChType } from './clickhouse-types.js';
 import type { Connector, CopyOptions, CopySource, SourceColumn, SourceTable } from './connector.js';
 import { InFlightQueries } from './in-flight.js';
-import { TextLoader } from './text-loader.js';
+import { csvField, TextLoader } from './text-loader.js';
 import { parseSourceUri } from './uri.js';
 
-const BATCH_ROWS = 20_000;
 const PROGRESS_MIN_ROWS = 100_000;
 const RESULT_FORMAT = 'TabSeparatedWithNamesAndTypes';
 
@@ -46,63 +45,69 @@ interface Streamed {
 }
 
 /**
- * Reads a TabSeparatedWithNamesAndTypes body line by line: names, types, then rows as text (null for \N),
- * composite values as JSON. An exception the server writes after the rows began (a cancelled or failed query
- * keeps its HTTP 200) is thrown.
+ * Reads a TabSeparatedWithNamesAndTypes body chunk by chunk: names, types, then rows. An exception the server
+ * writes after the rows began (a cancelled or failed query keeps its HTTP 200) is thrown.
  */
-class TsvRows {
+class TsvReader {
   names?: string[];
   types?: ChType[];
-  private typeTexts?: string[];
+  typeTexts: string[] = [];
   private composite: number[] = [];
   private rest = '';
   private readonly decoder = new StringDecoder('utf8');
 
-  /** The column types as ClickHouse names them. */
-  get columnTypes(): string[] {
-    return this.typeTexts ?? [];
-  }
-
-  /** The complete rows in `chunk` (with what was left of the previous one). */
-  push(chunk: Buffer): (string | null)[][] {
-    const text = this.rest + this.decoder.write(chunk);
-    const lines = text.split('\n');
-    this.rest = lines.pop()!;
-    return this.rows(lines);
-  }
-
-  /** The rows left at the end of the body. */
-  end(): (string | null)[][] {
-    const last = this.rest + this.decoder.end();
-    this.rest = '';
-    return last ? this.rows([last]) : [];
-  }
-
-  private rows(lines: string[]): (string | null)[][] {
-    const out: (string | null)[][] = [];
-    for (const line of lines) {
-      if (!this.names) {
-        this.names = line.split('\t').map((n) => unescapeTsv(n) ?? '');
-        continue;
-      }
-      if (!this.typeTexts) {
-        this.typeTexts = line.split('\t').map((t) => unescapeTsv(t) ?? 'String');
-        this.types = this.typeTexts.map(parseChType);
-        this.composite = this.types.flatMap((t, i) => (chTypeToDuckDB(t).match(/\[\]$|^(STRUCT|MAP)\(/) ? [i] : []));
-        continue;
-      }
-      const fields = line.split('\t');
-      if (fields.length !== this.names.length) {
-        const exception = parseChException(line);
-        if (exception) throw new Error(line);
-        throw new Error(`ClickHouse sent a row of ${fields.length} fields for ${this.names.length} columns: ${line.slice(0, 200)}`);
-      }
-      const row = fields.map(unescapeTsv);
-      // Composite values are written in their quoted text form, escaped once (not again for TSV).
-      for (const i of this.composite) if (row[i] !== null) row[i] = chValueToJson(fields[i], this.types![i]);
-      out.push(row);
+  /** The complete lines of `chunk` (with what was left of the previous one) past the two header lines. */
+  lines(chunk: Buffer | undefined): string {
+    const text = chunk === undefined ? this.rest + this.decoder.end() : this.rest + this.decoder.write(chunk);
+    const cut = chunk === undefined ? text.length : text.lastIndexOf('\n') + 1;
+    this.rest = text.slice(cut);
+    let body = text.slice(0, cut);
+    while (!this.types && body) {
+      const eol = body.indexOf('\n');
+      const line = eol === -1 ? body : body.slice(0, eol);
+      body = eol === -1 ? '' : body.slice(eol + 1);
+      if (!this.names) this.names = line.split('\t').map((n) => unescapeTsv(n) ?? '');
+      else this.header(line.split('\t').map((t) => unescapeTsv(t) ?? 'String'));
     }
-    return out;
+    return body.endsWith('\n') ? body.slice(0, -1) : body;
+  }
+
+  private header(types: string[]): void {
+    this.typeTexts = types;
+    this.types = types.map(parseChType);
+    this.composite = this.types.flatMap((t, i) => (/\[\]$|^(STRUCT|MAP)\(/.test(chTypeToDuckDB(t)) ? [i] : []));
+  }
+
+  /** A line's values as text (null for \N); composite values as JSON. */
+  row(line: string): (string | null)[] {
+    const fields = line.split('\t');
+    if (fields.length !== this.names!.length) {
+      if (parseChException(line)) throw new Error(line);
+      throw new Error(`ClickHouse sent a row of ${fields.length} fields for ${this.names!.length} columns: ${line.slice(0, 200)}`);
+    }
+    const row = fields.map(unescapeTsv);
+    // Composite values are written in their quoted text form, escaped once (not again for TSV).
+    for (const i of this.composite) if (row[i] !== null) row[i] = chValueToJson(fields[i], this.types![i]);
+    return row;
+  }
+
+  /**
+   * Complete lines as the loader's CSV, and how many rows. Text without backslashes (no escapes, no nulls) or
+   * quotes, and no composite columns, converts in two native replaces; other lines go field by field.
+   */
+  csv(lines: string): { text: string; rows: number } {
+    if (!lines) return { text: '', rows: 0 };
+    let rows = 1;
+    for (let at = lines.indexOf('\n'); at !== -1; at = lines.indexOf('\n', at + 1)) rows++;
+    const plain = (text: string) => !text.includes('\\') && !text.includes('"') && !text.includes('DB::Exception');
+    if (this.composite.length === 0 && plain(lines)) {
+      let tabs = 0;
+      for (let at = lines.indexOf('\t'); at !== -1; at = lines.indexOf('\t', at + 1)) tabs++;
+      if (tabs === rows * (this.names!.length - 1)) return { text: `"${lines.replaceAll('\t', '","').replaceAll('\n', '"\n"')}"\n`, rows };
+    }
+    let text = '';
+    for (const line of lines.split('\n')) text += `${this.row(line).map(csvField).join(',')}\n`;
+    return { text, rows };
   }
 }
 
@@ -188,11 +193,11 @@ export class ClickhouseConnector implements Connector {
     const bound = bindClickhouse(sql, params, this.server);
     try {
       return await this.send(bound.sql, bound.params, async (body) => {
-        const reader = new TsvRows();
-        const rows: (string | null)[][] = [];
-        for await (const chunk of body) rows.push(...reader.push(chunk as Buffer));
-        rows.push(...reader.end());
-        return rows;
+        const reader = new TsvReader();
+        let text = '';
+        for await (const chunk of body) text += reader.lines(chunk as Buffer) + '\n';
+        text += reader.lines(undefined);
+        return text.split('\n').filter(Boolean).map((line) => reader.row(line));
       }, { default_format: RESULT_FORMAT });
     } catch (error) {
       throw this.fail(error, bound.sql);
@@ -212,26 +217,23 @@ export class ClickhouseConnector implements Connector {
         bound.sql,
         bound.params,
         async (body) => {
-          const reader = new TsvRows();
-          let batch: (string | null)[][] = [];
+          const reader = new TsvReader();
           let total = 0;
-          const flush = async () => {
-            loader ??= new TextLoader(connection, target, reader.names!.map((n, i) => chTextColumn(n, reader.columnTypes[i], this.server.zone)));
-            await loader.append(batch);
-            total += batch.length;
-            batch = [];
+          const write = async (lines: string) => {
+            if (!reader.types) return;
+            loader ??= new TextLoader(connection, target, reader.names!.map((n, i) => chTextColumn(n, reader.typeTexts[i], this.server.zone)));
+            const { text, rows } = reader.csv(lines);
+            await loader.appendCsv(text);
+            total += rows;
             progress?.update(total);
           };
           for await (const chunk of body) {
-            for (const row of reader.push(chunk as Buffer)) batch.push(row);
-            if (batch.length >= BATCH_ROWS) {
-              this.session.throwIfInterrupted();
-              await flush();
-            }
+            this.session.throwIfInterrupted();
+            await write(reader.lines(chunk as Buffer));
           }
-          for (const row of reader.end()) batch.push(row);
-          if (!reader.names || !reader.types) return { rows: 0, hasResult: false };
-          await flush();
+          await write(reader.lines(undefined));
+          if (!reader.types) return { rows: 0, hasResult: false };
+          await write('');
           const rows = await loader!.finish();
           loader = undefined;
           progress?.finish(`${rows.toLocaleString('en-US')} rows`);

@@ -47,7 +47,8 @@ export async function loadTextCsv(connection: DuckDBConnection, target: TableRef
   return Number(count.getRows()[0][0]);
 }
 
-const csvField = (value: string | null) => (value === null ? '\\N' : `"${value.includes('"') ? value.replace(/"/g, '""') : value}"`);
+/** A value as a field of the CSV files the loader writes (null as \\N, unquoted). */
+export const csvField = (value: string | null) => (value === null ? '\\N' : `"${value.includes('"') ? value.replace(/"/g, '""') : value}"`);
 
 /**
  * Loads rows that arrive as text (what database drivers read fastest) into a typed DuckDB table: batches are
@@ -70,6 +71,11 @@ export class TextLoader {
     let text = '';
     for (const row of rows) text += `${row.map(csvField).join(',')}\n`;
     if (!this.out.write(text)) await once(this.out, 'drain');
+  }
+
+  /** Appends rows already written as CSV lines (fields as `csvField` writes them), for drivers that convert in bulk. */
+  async appendCsv(text: string): Promise<void> {
+    if (text && !this.out.write(text)) await once(this.out, 'drain');
   }
 
   /** Loads what was appended into the target table, removes the file, and returns the rows loaded. */

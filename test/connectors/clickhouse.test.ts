@@ -110,6 +110,13 @@ describe('clickhouse connector', () => {
     expect(missing).toMatch(/ClickHouse error 60: Table default.no_such_table doesn't exist[\s\S]*Hint: No such table/);
   });
 
+  it('a query failing after rows were sent (HTTP 200 already given) fails, and loads nothing', async () => {
+    const failed = await getConnection(session, 'ch')
+      .query('SELECT number, throwIf(number = 250000) AS boom FROM numbers(300000) SETTINGS max_block_size = 1000')
+      .catch((e: unknown) => describeError(e));
+    expect(failed).toMatch(/ClickHouse error 395: Value passed to 'throwIf' function is non zero/);
+  });
+
   it('runs a script of statements, and statements without rows say what ran', async () => {
     const connector = getConnection(session, 'ch');
     const created = await connector.query('DROP TABLE IF EXISTS default.dk_ct_script; CREATE TABLE default.dk_ct_script (a UInt8) ENGINE = Memory');
