@@ -8,6 +8,7 @@ import type { Session } from '../session/session.js';
 import { tempTable, type TableRef } from '../sql/column-writer.js';
 import { embeddedDuckDB } from '../sql/duckdb.js';
 import { quoteIdent, tempName } from '../sql/identifiers.js';
+import type { RemoteDialect } from '../sql/pushdown.js';
 import { QueryResult } from '../sql/result.js';
 import { nameParts } from '../sql/sql-text.js';
 import { clickhouseError, parseChException } from './clickhouse-error.js';
@@ -280,18 +281,33 @@ export class ClickhouseConnector implements Connector {
     }));
   }
 
+  dialect(table: string): RemoteDialect {
+    return {
+      ident: quoteChIdent,
+      literal: (value) => clickhouseLiteral('filter', value, this.server),
+      date: (text) => `toDate(${clickhouseLiteral('filter', text, this.server)})`,
+      like: (column, pattern, negated) => `${negated ? 'notLike' : 'like'}(${column}, ${pattern})`,
+      from: this.qualified(table),
+    };
+  }
+
+  copySql(source: CopySource, options: CopyOptions = {}): string {
+    if (!('table' in source)) return source.sql;
+    const select = options.columns ? options.columns.map((c) => quoteChIdent(c.name)).join(', ') : '*';
+    const where = options.where?.length ? ` WHERE ${options.where.join(' AND ')}` : '';
+    const limit = options.limit === undefined ? '' : ` LIMIT ${Math.trunc(options.limit)}`;
+    return `SELECT ${select} FROM ${this.qualified(source.table)}${where}${limit}`;
+  }
+
   async copyInto(target: TableRef, source: CopySource, options: CopyOptions = {}): Promise<number> {
     if (!('table' in source)) return (await this.stream(source.sql, source.params ?? [], target)).rows;
-    const qualified = this.qualified(source.table);
     let progress: Progress | undefined;
-    if (options.progress !== false) {
-      const counted = await this.rows(`SELECT count() FROM ${qualified}`).catch(() => [['0']]);
+    if (options.progress !== false && !options.where?.length) {
+      const counted = await this.rows(`SELECT count() FROM ${this.qualified(source.table)}`).catch(() => [['0']]);
       const estimate = Math.min(Number(counted[0]?.[0] ?? 0), options.limit ?? Infinity);
       if (estimate >= PROGRESS_MIN_ROWS) progress = new Progress({ label: `${this.name}.${source.table} → DuckDB`, total: estimate, unit: 'rows' });
     }
-    const select = options.columns ? options.columns.map((c) => quoteChIdent(c.name)).join(', ') : '*';
-    const limit = options.limit === undefined ? '' : ` LIMIT ${Math.trunc(options.limit)}`;
-    return (await this.stream(`SELECT ${select} FROM ${qualified}${limit}`, [], target, progress)).rows;
+    return (await this.stream(this.copySql(source, options), [], target, progress)).rows;
   }
 
   /**

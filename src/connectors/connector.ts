@@ -1,4 +1,5 @@
 import type { TableRef } from '../sql/column-writer.js';
+import type { RemoteDialect } from '../sql/pushdown.js';
 import type { QueryResult } from '../sql/result.js';
 
 /** The kinds of source %connect knows. */
@@ -38,6 +39,8 @@ export interface CopyOptions {
   limit?: number;
   /** Postgres, for a table: read it as of this exported snapshot (pg_export_snapshot, a replication slot's). */
   snapshot?: string;
+  /** For a table: conditions (in the source's SQL, from its `dialect`) the rows must all meet. @default none */
+  where?: string[];
 }
 
 /** A connected source. Remote sources (postgres, mysql) load tables into DuckDB on demand. */
@@ -53,6 +56,10 @@ export interface Connector {
   columns(table: string): Promise<SourceColumn[]>;
   /** Runs SQL on the source itself, unchanged; the rows come back as a QueryResult in the embedded DuckDB. */
   query(sql: string, params?: unknown[] | Record<string, unknown>): Promise<QueryResult>;
+  /** How the source writes SQL for a table, for sources that take filters and aggregates pushed down to them. */
+  dialect?(table: string): RemoteDialect;
+  /** The SQL a copy sends to the source, for %%sql --explain. */
+  copySql?(source: CopySource, options?: CopyOptions): string;
   /**
    * For sources that bind `$name` parameters themselves (in their own dialect's lexical rules): the names a
    * statement uses, so %%sql --on can pass their values (query then takes them as a record).

@@ -107,8 +107,9 @@ async function prepareSources(session: Session, sql: string, options: RunSqlOpti
   const refs = tableReferences(sql);
   // Variables first: working out which columns of connection tables a query reads plans it, and needs them.
   if (options.variables) await registerVariables(session, refs.filter((r) => r.parts.length === 1).map((r) => r.parts[0]), options.variables);
-  await loadConnectionTables(session, refs, statements);
-  return { connection, statements };
+  // The statements as DuckDB runs them: rewritten where an aggregate was pushed to its source.
+  const run = (await loadConnectionTables(session, refs, statements)).statements ?? statements;
+  return { connection, statements: run };
 }
 
 /** The first rows of a query and how many rows it has in all, read in one round trip without keeping them. */
@@ -150,12 +151,12 @@ export async function previewSql(session: Session, query: string, params: SqlPar
  * connection tables (NAME.schema.table) and table-like variables named in FROM/JOIN are loaded first.
  */
 export async function runSql(session: Session, sql: string, params?: SqlParams, options: RunSqlOptions = {}): Promise<QueryResult> {
-  const { connection, statements } = await prepareSources(session, sql, options);
+  const { connection, statements: run } = await prepareSources(session, sql, options);
   const bind = (p: DuckDBPreparedStatement) => bindParams(p, params, options.variables);
-  for (let i = 0; i < statements.length - 1; i++) {
+  for (let i = 0; i < run.length - 1; i++) {
     session.throwIfInterrupted();
-    const where = { statement: i, statements: statements.length };
-    const prepared = await prepare(connection, statements[i], where);
+    const where = { statement: i, statements: run.length };
+    const prepared = await prepare(connection, run[i], where);
     await bind(prepared);
     try {
       await prepared.run();
@@ -163,5 +164,5 @@ export async function runSql(session: Session, sql: string, params?: SqlParams, 
       throw sqlError(error, where);
     }
   }
-  return runLast(session, connection, statements.at(-1)!, bind, { statement: statements.length - 1, statements: statements.length });
+  return runLast(session, connection, run.at(-1)!, bind, { statement: run.length - 1, statements: run.length });
 }

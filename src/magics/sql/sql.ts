@@ -17,12 +17,15 @@ export default defineMagic({
     'as a parameter (never spliced into the text). Variables holding rows (arrays of objects, Arrow tables, danfo\n' +
     'DataFrames, earlier results) are tables by their name; connection tables are NAME.schema.table.\n' +
     '`%%sql --on NAME` sends the query unchanged to connection NAME. Save the result with `-o VAR` or `VAR <<`\n' +
-    '(`%%sql top << ` on the first line). `%sql --display-rows N` sets how many rows results show.',
+    '(`%%sql top << ` on the first line). `%sql --display-rows N` sets how many rows results show.\n' +
+    'Tables of ClickHouse connections get the filters, columns and single-table GROUP BY subqueries of the query\n' +
+    'run on ClickHouse; `%%sql --explain` shows what would run where (SQL sent to each source, DuckDB\'s plan).',
   args: {
     options: {
       on: { type: 'string', valueName: 'NAME', description: 'run on this connection, in its own SQL dialect' },
       out: { type: 'string', short: 'o', valueName: 'VAR', description: 'store the result in variable VAR' },
       'display-rows': { type: 'string', valueName: 'N', description: 'rows a displayed result shows in this session' },
+      explain: { type: 'boolean', description: 'show what would run where (remote SQL, DuckDB plan) without running it' },
     },
     rawRest: { name: 'QUERY', description: 'the SQL (for %%sql, the cell body)', optional: true },
   },
@@ -45,6 +48,13 @@ export default defineMagic({
       throw new DataKernelError('%sql: no query', 'Write the SQL after %sql, or below %%sql in a cell.');
     }
     const on = args.options.on as string | undefined;
+    const variables = { has: (n: string) => ctx.hasVariable(n), get: (n: string) => ctx.getVariable(n) };
+    if (args.options.explain === true) {
+      if (on) throw new DataKernelError('--explain is for DuckDB SQL', `The query goes to ${on} unchanged; run EXPLAIN in ${on}'s own dialect with %%sql --on ${on}.`);
+      const { explainSql } = await import('../../sql/explain.js');
+      const explanation = await explainSql(ctx.session, text, { variables });
+      return bundle({ 'text/plain': explanation.toString() });
+    }
     let result;
     if (on) {
       const connector = getConnection(ctx.session, on);
@@ -53,7 +63,7 @@ export default defineMagic({
       const params = Object.fromEntries(names.filter((n) => ctx.hasVariable(n)).map((n) => [n, ctx.getVariable(n)]));
       result = await connector.query(text, names.length ? params : undefined);
     } else {
-      result = await runSql(ctx.session, text, undefined, { variables: { has: (n) => ctx.hasVariable(n), get: (n) => ctx.getVariable(n) } });
+      result = await runSql(ctx.session, text, undefined, { variables });
     }
     if (target) ctx.setVariable(target, result);
     return result;
