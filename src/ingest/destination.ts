@@ -110,7 +110,7 @@ export class ParquetDestination {
    */
   async write(connection: DuckDBConnection, select: string, mode: WriteMode, partitionBy: readonly string[], stem?: string): Promise<string[]> {
     mkdirSync(dirname(this.path), { recursive: true });
-    const staging = join(dirname(this.path), `.${basename(this.path)}${marker(TEMP)}`);
+    const staging = this.stagingPath();
     const partitions = partitionBy.length ? `, PARTITION_BY (${partitionBy.map(quoteIdent).join(', ')})` : '';
     const prefix = stem ?? `part-${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}`;
     try {
@@ -124,7 +124,7 @@ export class ParquetDestination {
       if (partitions) await connection.run(`COPY (${select}) TO ${quoteLiteral(staging)} (FORMAT parquet${partitions}, FILENAME_PATTERN ${quoteLiteral(`${prefix}-{uuid}`)})`);
       else await connection.run(`COPY (${select}) TO ${quoteLiteral(join(staging, `${prefix}-${randomUUID()}.parquet`))} (FORMAT parquet)`);
       const written = this.partFiles(staging);
-      if (mode === 'overwrite' || !existsSync(this.path)) this.swapIn(staging);
+      if (mode === 'overwrite' || !existsSync(this.path)) this.commit(staging);
       else this.moveIn(staging, written);
       return written;
     } finally {
@@ -132,8 +132,23 @@ export class ParquetDestination {
     }
   }
 
-  // Replaces the dataset folder: the old one steps aside under a pid-marked name until the new one is in place.
-  private swapIn(staging: string): void {
+  /**
+   * A new, empty temporary folder beside the dataset, marked with this process's pid (so `recover` leaves it
+   * alone while this process lives), for part files other processes write; `commit` puts it in place.
+   */
+  createStaging(): string {
+    mkdirSync(dirname(this.path), { recursive: true });
+    const staging = this.stagingPath();
+    mkdirSync(staging);
+    return staging;
+  }
+
+  private stagingPath(): string {
+    return join(dirname(this.path), `.${basename(this.path)}${marker(TEMP)}`);
+  }
+
+  /** Replaces the dataset folder with a finished staging folder: the old one steps aside under a pid-marked name until the new one is in place. */
+  commit(staging: string): void {
     if (!existsSync(this.path)) {
       renameSync(staging, this.path);
       return;

@@ -29,6 +29,7 @@ export const magicTable = {
   train: () => import('./ml/train.js'),
   predict: () => import('./ml/predict.js'),
   models: () => import('./ml/models.js'),
+  runtimes: () => import('./ml/runtimes.js'),
   runs: () => import('./ml/runs.js'),
   // serve area
   serve: () => import('./serve/serve.js'),

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +28,15 @@ export function runtimesRoot(): string {
 
 /** The folder a runtime installs into (whether or not it is installed yet). */
 export const runtimeDir = (spec: RuntimeSpec, root = runtimesRoot()): string => join(root, runtimeKey(spec));
+
+/** Every complete install under `root`, with its folder. */
+export function installedRuntimes(root = runtimesRoot()): Array<InstalledRuntime & { dir: string }> {
+  if (!existsSync(root)) return [];
+  return readdirSync(root).flatMap((name) => {
+    const record = installedRuntime(join(root, name));
+    return record ? [{ ...record, dir: join(root, name) }] : [];
+  });
+}
 
 /** The record of an installed runtime, or undefined when the folder holds no complete install. */
 export function installedRuntime(dir: string): InstalledRuntime | undefined {

@@ -15,6 +15,7 @@ export const workerLabel = (worker: RuntimeWorker): string => `tfjs@${worker.hel
  */
 export class RuntimeWorkers {
   private readonly workers = new Map<string, Promise<RuntimeWorker>>();
+  private readonly specs = new WeakMap<RuntimeWorker, RuntimeSpec>();
 
   constructor(private readonly root = runtimesRoot()) {}
 
@@ -29,7 +30,10 @@ export class RuntimeWorkers {
         return this.worker(spec);
       });
     }
-    const started = startWorker(spec, this.root);
+    const started = startWorker(spec, this.root).then((worker) => {
+      this.specs.set(worker, spec);
+      return worker;
+    });
     this.workers.set(key, started);
     started.catch(() => this.workers.delete(key));
     return started;
@@ -43,6 +47,12 @@ export class RuntimeWorkers {
     // Loading it now reports a broken model at once, not at its first request.
     await model.predictRows([]);
     return { ...model, runtimeLabel: workerLabel(worker) };
+  }
+
+  /** The live workers, with the runtime each was started for and what it reported loading. */
+  async list(): Promise<Array<{ spec: RuntimeSpec; worker: RuntimeWorker }>> {
+    const entries = await Promise.allSettled(this.workers.values());
+    return entries.flatMap((entry) => (entry.status === 'fulfilled' && entry.value.alive ? [{ spec: this.specs.get(entry.value)!, worker: entry.value }] : []));
   }
 
   /** Stops every worker. */

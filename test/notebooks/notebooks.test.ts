@@ -153,6 +153,18 @@ describe('example notebooks', () => {
     expect(xml).not.toMatch(/<failure/);
   }, 240_000);
 
+  it('model-runtimes runs with `datakernel run`: two tfjs versions side by side, and batch scoring in 2 workers', async () => {
+    const dir = workDir();
+    const out = join(dir, 'out', 'model-runtimes.ipynb');
+    const run = await datakernel(['run', join(dir, 'model-runtimes.ipynb'), out, '--cwd', dir, '-p', 'workers', '2']);
+    expect(run.code, run.stderr).toBe(0);
+    const cells = executed(out);
+    expect(textOf(cellStarting(cells, '%models'))).toMatch(/churn_legacy +│ 1 +│ binary +│ mlp +│ adam +│ wasm +│ tfjs@4\.21\.0 wasm/);
+    expect(textOf(cellStarting(cells, 'runtimes = %runtimes'))).toMatch(/tfjs@4\.21\.0 wasm │ worker +│ \d+ +│ 4\.21\.0/);
+    expect(textOf(cellStarting(cells, 'batch = %predict'))).toMatch(/200,000 rows in \d+ parts[\s\S]*rows\/s/);
+    expect(existsSync(join(dir, 'out', 'runtimes', 'scored', '_manifest.json'))).toBe(true);
+  }, 240_000);
+
   it('a notebook check that does not hold fails the run at that cell', async () => {
     const dir = workDir();
     const out = join(dir, 'out', 'model-loop.ipynb');

@@ -40,6 +40,9 @@ describe('model runtimes', () => {
     const worker = await sessionWorkers(ctx.session).worker(files.card.runtime!);
     expect(worker.hello.tfjs).toBe(OTHER_TFJS);
     expect(worker.pid).not.toBe(process.pid);
+    const listed = (await ctx.magic('runtimes', '')) as Array<{ where: string; worker: number | null; tfjs: string }>;
+    expect(listed[0]).toMatchObject({ where: 'kernel (in-process)', worker: process.pid, tfjs: KERNEL_TFJS });
+    expect(listed).toContainEqual(expect.objectContaining({ where: 'worker', worker: worker.pid, tfjs: OTHER_TFJS }));
 
     // The same version folders loaded in this process (tfjs KERNEL_TFJS) give the same numbers.
     for (const [name, result] of [['species_own', own], ['species_old', old]] as const) {

@@ -14,6 +14,7 @@ export default defineMagic({
     const { listModels } = await import('../../ml/model-store.js');
     const { keyMetrics } = await import('../../ml/key-metrics.js');
     const { formatMetric } = await import('../../ml/train-result.js');
+    const { describeRuntime } = await import('../../runtimes/spec.js');
     const cards = await listModels(ctx.session, args.positionals[0]);
     if (cards.length === 0) {
       ctx.output.stream('stdout', 'No models yet. Train one with %train NAME --data SOURCE --target COLUMN.\n');
@@ -21,7 +22,7 @@ export default defineMagic({
     }
     const metricNames = [...new Set(cards.flatMap((card) => keyMetrics(card.task)))];
     const table = tableBundle({
-      columns: ['model', 'version', 'task', 'kind', 'solver', 'backend', 'rows', ...metricNames, 'trained', 'data fingerprint'].map((name) => ({ name })),
+      columns: ['model', 'version', 'task', 'kind', 'solver', 'backend', 'runtime', 'rows', ...metricNames, 'trained', 'data fingerprint'].map((name) => ({ name })),
       rows: cards.map((card) => [
         card.name,
         card.version,
@@ -29,6 +30,7 @@ export default defineMagic({
         card.kind,
         card.solver,
         card.backend,
+        card.runtime ? describeRuntime(card.runtime) : '',
         card.rows,
         ...metricNames.map((metric) => formatMetric(card.metrics[metric])),
         card.createdAt.replace('T', ' ').slice(0, 19),
