@@ -36,7 +36,9 @@ describe('%ingest --mode cdc from Postgres', () => {
   });
   afterAll(async () => {
     await dropCapture(ctx.session, 'cdcpg.public.cdc_orders', { into: 'lake/orders' }).catch(() => undefined);
+    await dropCapture(ctx.session, 'cdcpg.public.cdc_toast', { into: 'lake/toast' }).catch(() => undefined);
     await pg.query('DROP TABLE IF EXISTS public.cdc_orders');
+    await pg.query('DROP TABLE IF EXISTS public.cdc_toast');
     await ctx.session.close();
   });
 
@@ -97,5 +99,29 @@ describe('%ingest --mode cdc from Postgres', () => {
     expect(await differences('cdc_orders', 'lake/orders')).toBe(0);
     const columns = (await rows(`DESCRIBE SELECT * FROM ${current('lake/orders')}`)).map((r) => r.column_name);
     expect(columns).toEqual(['id', 'customer', 'amount', 'tags', 'placed', 'priority', '_lsn', '_commit_time']);
+  }, 120_000);
+
+  it('keeps TOASTed values an update leaves out, and empties the state on TRUNCATE', async () => {
+    await pg.query('DROP TABLE IF EXISTS public.cdc_toast');
+    await pg.query('CREATE TABLE public.cdc_toast (id int PRIMARY KEY, n int, big text)');
+    // Random hex of 12 kB does not compress under 2 kB, so Postgres stores it out of line (TOAST).
+    await pg.query(`INSERT INTO public.cdc_toast SELECT i, 0, (SELECT string_agg(md5(random()::text || i || g), '') FROM generate_series(1, 400) g) FROM generate_series(1, 30) i`);
+    await ctx.magic('ingest', 'cdcpg.public.cdc_toast --into lake/toast --mode cdc');
+    await pg.query('UPDATE public.cdc_toast SET n = n + 1 WHERE id <= 20');
+    await pg.query(`UPDATE public.cdc_toast SET big = 'small now' WHERE id = 1`);
+    await pg.query('UPDATE public.cdc_toast SET n = n + 1 WHERE id <= 10');
+    const updated = (await ctx.magic('ingest', 'cdcpg.public.cdc_toast --into lake/toast --mode cdc')) as IngestResult;
+    expect(updated.changes?.update).toBe(31);
+    const [left] = await rows(`SELECT count(*)::INTEGER AS n FROM ${changes('lake/toast')} WHERE list_contains(_unchanged, 'big')`);
+    expect(left.n).toBeGreaterThanOrEqual(29);
+    expect(await differences('cdc_toast', 'lake/toast')).toBe(0);
+
+    await pg.query('UPDATE public.cdc_toast SET n = 100 WHERE id = 2');
+    await pg.query('TRUNCATE public.cdc_toast');
+    await pg.query(`INSERT INTO public.cdc_toast VALUES (7, 1, 'after truncate'), (99, 2, NULL)`);
+    const truncated = (await ctx.magic('ingest', 'cdcpg.public.cdc_toast --into lake/toast --mode cdc')) as IngestResult;
+    expect(truncated.changes).toMatchObject({ update: 1, truncate: 1, insert: 2 });
+    expect(await differences('cdc_toast', 'lake/toast')).toBe(0);
+    expect(await rows(`SELECT id, big FROM ${current('lake/toast')} ORDER BY id`)).toEqual([{ id: 7, big: 'after truncate' }, { id: 99, big: null }]);
   }, 120_000);
 });
