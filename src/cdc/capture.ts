@@ -264,7 +264,7 @@ async function writeSnapshot(session: Session, connector: PostgresConnection, lo
     const rows = await connector.copyInto(staged, { table: `${quoteIdent(table.schema)}.${quoteIdent(table.name)}` }, { snapshot });
     await log.append(
       connection,
-      `SELECT 'snapshot' AS _op, ${at}::UBIGINT AS _lsn, 0 AS _seq, now() AS _commit_time, []::VARCHAR[] AS _unchanged, * FROM ${relationOf(staged)}`,
+      `SELECT 'snapshot' AS _op, ${at}::UBIGINT AS _lsn, 0 AS _seq, now() AS _commit_time, NULL::VARCHAR[] AS _unchanged, * FROM ${relationOf(staged)}`,
     );
     return rows;
   } finally {
@@ -436,23 +436,26 @@ class ChangeStream {
       const staged: TableRef = tempTable(tempName('cdc_changes'));
       const loader = new TextLoader(connection, staged, [...CHANGE_TEXT, ...layout.text]);
       const arrays = layout.text.flatMap((c, i) => (c.duckdbType.endsWith('[]') ? [i] : []));
+      const width = layout.text.length;
       try {
         for (const transaction of this.pending) {
           const lsn = transaction.lsn.toString();
           const time = transaction.commitTime.toISOString();
           const rows: (string | null)[][] = [];
           for (const change of transaction.changes) {
-            const unchanged: string[] = [];
-            const values = layout.text.map((c, i) => {
+            let unchanged: string[] | undefined;
+            const row: (string | null)[] = [change.op, lsn, String(change.seq), time, null];
+            for (let i = 0; i < width; i++) {
               const value = change.values[i];
               if (value === UNCHANGED) {
-                unchanged.push(c.name);
-                return null;
-              }
-              return value ?? null;
-            });
-            for (const i of arrays) if (values[i] !== null) values[i] = JSON.stringify(parsePgArray(values[i]!));
-            rows.push([change.op, lsn, String(change.seq), time, JSON.stringify(unchanged), ...values]);
+                (unchanged ??= []).push(layout.text[i].name);
+                row.push(null);
+              } else row.push(value ?? null);
+            }
+            for (const i of arrays) if (row[i + 5] !== null) row[i + 5] = JSON.stringify(parsePgArray(row[i + 5]!));
+            // Most changes carry every value: their _unchanged stays NULL, with no list to parse.
+            if (unchanged) row[4] = JSON.stringify(unchanged);
+            rows.push(row);
           }
           await loader.append(rows);
         }

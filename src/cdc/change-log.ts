@@ -59,7 +59,8 @@ export class ChangeLog {
   /**
    * Rewrites the current state: the previous state plus every change after `after`, the latest version per
    * `key`, deletes removed, rows before the last truncate dropped, in the columns of `layout` (the source's
-   * latest). Updates that left a TOASTed value out (`_unchanged`) take it from the row's previous version.
+   * latest). Updates that left a TOASTed value out (listed in `_unchanged`, NULL when none) take it from the row's
+   * previous version.
    */
   async compact(connection: DuckDBConnection, key: string[], layout: ColumnSchema[], after: Lsn | undefined): Promise<void> {
     const since = after === undefined ? '' : ` WHERE _lsn > ${after}::UBIGINT`;
@@ -86,7 +87,7 @@ export class ChangeLog {
       filled AS (SELECT _op, _ord, _lsn, _commit_time, ${layout.map(column).join(', ')} FROM live),
       latest AS (SELECT * FROM filled QUALIFY row_number() OVER (PARTITION BY ${partition} ORDER BY _ord DESC) = 1)
       SELECT ${layout.map((c) => `CAST(${quoteIdent(c.name)} AS ${c.duckdbType}) AS ${quoteIdent(c.name)}`).join(', ')}, _lsn, _commit_time
-      FROM latest WHERE _op <> 'delete' ORDER BY ${partition}`;
+      FROM latest WHERE _op <> 'delete'`;
     await this.current.write(connection, sql, 'overwrite', []);
   }
 }

@@ -13,7 +13,7 @@ const PG = 'postgres://postgres@127.0.0.1:5432/test';
 const src = (path: string) => fileURLToPath(new URL(`../../src/${path}`, import.meta.url));
 const ROWS = 2000;
 // Transactions of 250 updates, read in batches of 1,000 changes: many part files, each committed on its own.
-const UPDATE_ROUNDS = 8;
+const UPDATE_ROUNDS = 4;
 
 describe('CDC across a kill, a lost connection and bad set-ups', () => {
   const ctx = new TestMagicContext();
