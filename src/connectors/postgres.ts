@@ -55,6 +55,8 @@ class PostgresConnector implements PostgresConnection {
     readonly name: string,
     readonly displayUri: string,
     private readonly config: ClientConfig,
+    /** Scrubbed from every error message. */
+    private readonly password?: string,
   ) {
     this.inFlight = new InFlightQueries(session, () => this.cancelRunning());
   }
@@ -65,7 +67,7 @@ class PostgresConnector implements PostgresConnection {
 
   private fail(error: unknown, sql?: string) {
     if (isConnectionLost(error)) this.client = undefined;
-    return sourceError(error, { displayUri: this.displayUri, secrets: [String(this.config.password ?? '')], sql });
+    return sourceError(error, { displayUri: this.displayUri, secrets: [this.password], sql });
   }
 
   /** The open client; a lost connection is replaced on next use. */
@@ -344,12 +346,11 @@ class PostgresConnector implements PostgresConnection {
 /** `%connect NAME postgres://user[:password]@host[:port]/db`: checks the connection and attaches catalog NAME. */
 export async function connectPostgres(session: Session, name: string, uri: string, password?: string): Promise<Connector> {
   const { url, password: secret, display } = parseSourceUri(uri, password);
-  const config: ClientConfig = {
-    connectionString: url.href,
-    ...(secret !== undefined ? { password: secret } : {}),
-    application_name: 'datakernel',
-  };
-  const connector = new PostgresConnector(session, name, display, config);
+  // pg lets the connection string's (empty) password override a `password` option, so it goes into the string.
+  const withPassword = new URL(url.href);
+  if (secret !== undefined) withPassword.password = encodeURIComponent(secret);
+  const config: ClientConfig = { connectionString: withPassword.href, application_name: 'datakernel' };
+  const connector = new PostgresConnector(session, name, display, config, secret);
   await connector.connection();
   const { connection } = await embeddedDuckDB(session);
   await connection.run(`ATTACH IF NOT EXISTS ':memory:' AS ${quoteIdent(name)}`);
