@@ -156,6 +156,10 @@ class MysqlConnector implements Connector {
       const query = connection.query({ sql, values: params, rowsAsArray: true, typeCast: asText });
       // The stream must exist before any await: a short result would otherwise end before anyone listens.
       const stream = query.stream({ highWaterMark: BATCH_ROWS });
+      // mysql2 reports a connection lost mid-query (KILL, a server restart) on the connection only: its stream
+      // would wait forever, so the loss ends the stream with that error.
+      const lost = (error: Error) => stream.destroy(error);
+      connection.once('error', lost);
       let fields: FieldPacket[] | undefined;
       let binary = new Set<number>();
       let affected = 0;
@@ -195,6 +199,8 @@ class MysqlConnector implements Connector {
         loader?.abort();
         if (error instanceof Error && error.name === 'DataKernelError') throw error;
         throw this.fail(error, sql);
+      } finally {
+        connection.off('error', lost);
       }
     });
   }
