@@ -31,6 +31,7 @@ export function sourceError(error: unknown, source: { displayUri: string; secret
     hint = 'Check the user and password: put it in the URI as ${VAR} or env:VAR to read an environment variable, or add --password to be asked.';
   } else if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT') hint = 'Is the database server running and reachable at that host and port?';
   else if (code === '3D000' || code === 'ER_BAD_DB_ERROR') hint = 'The database does not exist: check the name at the end of the URI.';
+  else if (code === 'ER_DBACCESS_DENIED_ERROR') hint = "The user may not use that database, or it does not exist: check the name at the end of the URI and the user's grants.";
   else if (code === '42P01' || code === 'ER_NO_SUCH_TABLE') hint = 'No such table: %connect NAME --tables lists the tables of a connection.';
   else if (code === '42601' || code === 'ER_PARSE_ERROR') hint = 'Fix the SQL syntax at the marked position (the query runs on the source, in its own dialect).';
   else if (isConnectionLost(error)) hint = 'The server closed the connection; run the cell again to reconnect.';

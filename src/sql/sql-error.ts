@@ -10,6 +10,11 @@ const HINTS: Array<[RegExp, string]> = [
   [/^Conversion Error/, 'A value does not fit the type: cast it explicitly or use TRY_CAST to get NULL instead.'],
   [/^IO Error|No files found/, 'Check that the file exists and the path is right (relative paths start at the working folder).'],
   [/^Invalid Input Error.*parameter|Could not find parameter/i, 'Every $name needs a value: define the variable name, or pass it in params.'],
+  [
+    /^Invalid Input Error: (No magic bytes found|File .* too small to be a Parquet file|Footer length error)/,
+    'The file is not valid Parquet: truncated (a copy or a write that did not finish) or another format. Write it again, or read text files with read_csv / read_json.',
+  ],
+  [/^Invalid Input Error: Malformed JSON/, 'Fix the JSON at that place, or skip bad records with read_json(path, ignore_errors = true).'],
   [/^Constraint Error/, 'A row breaks a constraint (unique, not null, check) of the table.'],
   [/^Out of Memory Error/, 'Aggregate or filter before bringing rows into memory, or LIMIT the result.'],
   [/^INTERRUPT Error/, 'The query was interrupted.'],
