@@ -1,6 +1,8 @@
+import { connectorFaults } from './cases/connectors.js';
 import { engineFaults } from './cases/engine.js';
 import { protocolFaults } from './cases/protocol.js';
+import { sqlFaults } from './cases/sql.js';
 import type { FaultFixture, FaultGroup } from './harness/fault-case.js';
 
 /** Every group of the catalogue, in the order `npm run faults` runs them. */
-export const faultGroups: Array<FaultGroup<FaultFixture & any>> = [protocolFaults, engineFaults];
+export const faultGroups: Array<FaultGroup<FaultFixture & any>> = [protocolFaults, engineFaults, sqlFaults, connectorFaults];

@@ -1,0 +1,4 @@
+import { sqlFaults } from './cases/sql.js';
+import { describeFaults } from './harness/vitest-group.js';
+
+describeFaults(sqlFaults);
