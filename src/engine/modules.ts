@@ -67,7 +67,26 @@ export async function importForCell(specifier: string, cwd: string): Promise<unk
   return import(await resolvePackage(specifier, cwd));
 }
 
-/** `require` for cells, resolving from the notebook's folder. */
+/**
+ * `require` for cells, resolving from the notebook's folder and then, like `import`, from datakernel's own
+ * packages (a global install keeps them beside itself, out of reach of the notebook's folder).
+ */
 export function requireForCell(cwd: string): NodeJS.Require {
-  return createRequire(resolvePath(cwd, '__datakernel_cell__.js'));
+  const fromNotebook = createRequire(resolvePath(cwd, '__datakernel_cell__.js'));
+  const fromPackage = createRequire(ownPackageDir);
+  const resolveEither = (id: string): string => {
+    try {
+      return fromNotebook.resolve(id);
+    } catch (error) {
+      try {
+        return fromPackage.resolve(id);
+      } catch {
+        throw error;
+      }
+    }
+  };
+  const cellRequire = ((id: string) => fromNotebook(resolveEither(id))) as NodeJS.Require;
+  const resolve = ((id: string, options?: { paths?: string[] }) => (options ? fromNotebook.resolve(id, options) : resolveEither(id))) as NodeJS.RequireResolve;
+  resolve.paths = fromNotebook.resolve.paths;
+  return Object.assign(cellRequire, { resolve, cache: fromNotebook.cache, extensions: fromNotebook.extensions, main: fromNotebook.main });
 }

@@ -178,7 +178,7 @@ export class QueryResult {
 
   /** The whole result as a danfo DataFrame (BIGINT values as numbers, as danfo has no int64). */
   async toDanfo(): Promise<DataFrame> {
-    const { DataFrame } = await import('danfojs-node');
+    const { DataFrame } = await importDanfo();
     const values = (await this.read()).getColumnsJS() as unknown[][];
     const data: Record<string, unknown[]> = {};
     this.columns.forEach((c, i) => {
@@ -216,3 +216,17 @@ export class QueryResult {
 
 /** Rows each result reads with its head: enough to show it, and at least KEPT_ROWS to answer reads at once. */
 const keptRows = (session: Session): number => Math.max(displayLimit(session), KEPT_ROWS);
+
+/** danfo is an optional peer (its own install needs a native TensorFlow), so a missing one is named with the fix. */
+async function importDanfo(): Promise<typeof import('danfojs-node')> {
+  try {
+    return await import('danfojs-node');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND' || !String(error).includes('danfojs-node')) throw error;
+    throw new DataKernelError(
+      'toDanfo() needs danfojs-node, which is not installed',
+      'Install it beside datakernel (npm install danfojs-node), or read the rows with toArray(), toArrow() or a Frame.',
+      { cause: error },
+    );
+  }
+}

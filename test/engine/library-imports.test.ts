@@ -20,4 +20,15 @@ describe('libraries imported from cells', () => {
     expect(run.stderr).toBe('');
     expect(run.stdout.trim().split('\n').at(-1)).toBe('42');
   });
+
+  it("require finds datakernel's own packages from a folder without node_modules, and names a missing one", () => {
+    const script = [
+      "require('apache-arrow').tableFromArrays({ n: Int32Array.from([1, 2]) }).numRows",
+      "require.resolve('vega-datasets').includes('vega-datasets')",
+      "(() => { try { return require('surely-not-installed-pkg') } catch (error) { return error.code } })()",
+    ].join('\n');
+    const run = spawnSync('node', [cli, 'repl'], { input: script, encoding: 'utf8', cwd: mkdtempSync(join(tmpdir(), 'dk-libs-')), timeout: 60_000 });
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim().split('\n')).toEqual(['2', 'true', "'MODULE_NOT_FOUND'"]);
+  });
 });
