@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   python3-jupyter-client jupyter-nbconvert python3-nbclient python3-nbformat python3-ipykernel
-  python3-jupyter-kernel-test jupyter-console python3-pandas python3-sklearn python3-scipy
+  python3-jupyter-kernel-test jupyter-console jupyter-notebook python3-pandas python3-sklearn python3-scipy
   chromium tmux postgresql-client mariadb-client clickhouse-server clickhouse-client curl nats-server mosquitto redis-server redis-tools
 )
 missing=()
