@@ -3,8 +3,8 @@
  * --user`) and globally (`npm install -g` into a temp prefix). Each install starts its kernel from Jupyter with no
  * checkout around it and runs the shipped quickstart. Dependencies come from the npm registry through the local cache.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -110,15 +110,19 @@ beforeAll(async () => {
   packed = (JSON.parse(pack.stdout.slice(pack.stdout.indexOf('['))) as Array<typeof packed>)[0];
   const tarball = join(scratch, packed.filename);
   // Both installs at once: they mostly wait on the disk and the cache, not on the CPU.
-  await Promise.all([
+  // Both settle before a failure is reported, so neither is still writing when afterAll removes the folder.
+  const installs = await Promise.allSettled([
     timed('npm install (folder)', 'npm', ['install', ...NPM_FLAGS, tarball], join(scratch, 'local')),
     timed('npm install -g', 'npm', ['install', '-g', '--prefix', join(scratch, 'global'), ...NPM_FLAGS, tarball], scratch),
   ]);
+  const failed = installs.find((install) => install.status === 'rejected');
+  if (failed) throw failed.reason;
 }, INSTALL_TIMEOUT_MS * 2);
 
 afterAll(() => {
   console.log(`install path timings (s): ${JSON.stringify(timings)}`);
-  if (scratch) rmSync(scratch, { recursive: true, force: true });
+  // Two installs are ~1 GB of small files: removing them can outlast a hook on a loaded machine, so rm runs on its own.
+  if (scratch) spawn('rm', ['-rf', scratch], { detached: true, stdio: 'ignore' }).unref();
 });
 
 describe('the packed tarball', () => {
