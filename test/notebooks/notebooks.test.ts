@@ -133,6 +133,21 @@ describe('example notebooks', () => {
     expect(existsSync(join(dir, 'out', 'orders'))).toBe(true);
   }, 240_000);
 
+  it('cdc runs with `datakernel run`: snapshot, inserts/updates/deletes, DDL through the gate, the slot dropped', async () => {
+    const dir = workDir();
+    const uri = await database();
+    const out = join(dir, 'out', 'cdc.ipynb');
+    const run = await datakernel(['run', join(dir, 'cdc.ipynb'), out, '--cwd', dir, '-p', 'pgUri', uri]);
+    expect(run.code, run.stderr).toBe(0);
+    const cells = executed(out);
+    expect(textOf(cellStarting(cells, 'second = %ingest'))).toMatch(/0 snapshot rows, 20 inserts, 250 updates, 50 deletes/);
+    expect(existsSync(join(dir, 'out', 'cdc-orders', 'current.parquet'))).toBe(true);
+    const client = new pg.Client(uri);
+    await client.connect();
+    const slots = await client.query('SELECT slot_name FROM pg_replication_slots WHERE database = current_database()').finally(() => client.end());
+    expect(slots.rows).toEqual([]);
+  }, 240_000);
+
   it('model-loop runs with `datakernel run`: trains, tracks, serves over both protocols, finds drift', async () => {
     const dir = workDir();
     const out = join(dir, 'out', 'model-loop.ipynb');
