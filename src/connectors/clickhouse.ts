@@ -189,6 +189,20 @@ export class ClickhouseConnector implements Connector {
     }
   }
 
+  /** Inserts a file of JSON lines (one object per row, DuckDB's COPY ... (FORMAT json)) into `qualified`. */
+  async insertFile(qualified: string, file: string): Promise<void> {
+    const sql = `INSERT INTO ${qualified} FORMAT JSONEachRow`;
+    const { createReadStream } = await import('node:fs');
+    try {
+      await this.inFlight.track(async () => {
+        const { stream } = await this.client.exec({ query: sql, values: createReadStream(file), clickhouse_settings: this.server.settings });
+        for await (const _ of stream as Readable);
+      });
+    } catch (error) {
+      throw this.fail(error, sql);
+    }
+  }
+
   /** Rows of a small query as text (null for NULL), for the connector's own look-ups. */
   async rows(sql: string, params: ParamValues = {}): Promise<(string | null)[][]> {
     const bound = bindClickhouse(sql, params, this.server);

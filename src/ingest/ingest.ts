@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import type { Connector } from '../connectors/connector.js';
-import { getConnection } from '../connectors/registry.js';
+import type { ClickhouseConnector } from '../connectors/clickhouse.js';
+import { findConnection, getConnection } from '../connectors/registry.js';
+import { nameParts } from '../sql/sql-text.js';
 import { Progress } from '../display/progress.js';
 import { DataKernelError } from '../errors.js';
 import { describeParquet, describeTable } from '../schema/describe.js';
@@ -118,6 +120,12 @@ function validate(options: IngestOptions): void {
 export async function ingest(session: Session, source: TargetSource, options: IngestOptions): Promise<IngestResult> {
   const started = Date.now();
   validate(options);
+  const into = nameParts(options.into).map((p) => p.name);
+  const intoConnection = into.length >= 2 ? findConnection(session, into[0]) : undefined;
+  if (intoConnection?.kind === 'clickhouse') {
+    const { ingestIntoClickhouse } = await import('./into-clickhouse.js');
+    return ingestIntoClickhouse(session, source, options, intoConnection as ClickhouseConnector, options.into.slice(options.into.indexOf('.') + 1), originOf);
+  }
   const mode = options.mode ?? 'overwrite';
   const partitionBy = options.partitionBy ?? [];
   const path = resolve(options.cwd ?? session.projectDir, options.into);

@@ -17,6 +17,8 @@ export default defineMagic({
     'column is past the largest value loaded before (kept in .datakernel/catalog.duckdb; the filter runs on the',
     'source). Writes go to a temporary name in the same folder and are moved into place, so a failed or killed load',
     'leaves the old Parquet as it was. --partition-by writes a hive-partitioned folder (col=value/).',
+    '--into NAME.db.table of a ClickHouse connection loads into ClickHouse: the table is created from the source\'s schema',
+    '(MergeTree), overwrite swaps a freshly filled table in by RENAME, append inserts.',
     'cdc reads a Postgres table\'s inserts, updates and deletes through logical replication (wal_level = logical):',
     'the first run creates a publication and a slot and copies the table as of the slot; every run applies the changes',
     'since, into --into/changes/ (the change log: _op, _lsn, _commit_time, row) and --into/current.parquet (the latest',
@@ -31,7 +33,7 @@ export default defineMagic({
   args: {
     positionals: [{ name: 'source', description: 'table, view, file, NAME.schema.table, variable, or a connection name with --query' }],
     options: {
-      into: { type: 'string', valueName: 'PATH', description: 'destination .parquet file or dataset folder' },
+      into: { type: 'string', valueName: 'PATH', description: 'destination .parquet file or dataset folder, or NAME.db.table (ClickHouse)' },
       format: { type: 'string', valueName: 'FORMAT', description: 'output format (parquet)', default: 'parquet' },
       mode: { type: 'string', valueName: 'MODE', description: 'overwrite, append, incremental or cdc', default: 'overwrite' },
       cursor: { type: 'string', valueName: 'COLUMN', description: 'incremental: the column new rows grow in (id, timestamp)' },

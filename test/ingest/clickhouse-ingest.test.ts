@@ -1,0 +1,77 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from '../../src/connectors/index.js';
+import { ingest } from '../../src/ingest/index.js';
+import { compareSchemas } from '../../src/schema/index.js';
+import { Session } from '../../src/session/session.js';
+import { runSql } from '../../src/sql/index.js';
+import { CH_URI, chAdmin } from '../helpers/clickhouse.js';
+
+const PG = 'postgres://postgres@127.0.0.1:5432/test';
+const session = new Session(mkdtempSync(join(tmpdir(), 'dk-ch-ingest-')));
+const admin = new pg.Client(PG);
+
+beforeAll(async () => {
+  await admin.connect();
+  await admin.query(`DROP TABLE IF EXISTS dk_ch_orders;
+    CREATE TABLE dk_ch_orders (id integer PRIMARY KEY, customer text NOT NULL, amount numeric(10,2), placed timestamptz NOT NULL, day date, paid boolean, tags text[]);
+    INSERT INTO dk_ch_orders SELECT g, 'c' || (g % 7), g * 1.25, timestamptz '2024-01-01 00:00:00+00' + g * interval '1 hour', date '2024-01-01' + g % 10, g % 2 = 0,
+      CASE WHEN g % 3 = 0 THEN ARRAY['a', 'it''s'] ELSE NULL END FROM generate_series(1, 500) g`);
+  await chAdmin('DROP TABLE IF EXISTS default.dk_ci_orders');
+  await connect(session, 'pg', PG);
+  await connect(session, 'ch', CH_URI);
+}, 60_000);
+
+afterAll(async () => {
+  await session.close();
+  await admin.query('DROP TABLE IF EXISTS dk_ch_orders');
+  await admin.end();
+  await chAdmin('DROP TABLE IF EXISTS default.dk_ci_orders');
+});
+
+describe('%ingest into and out of ClickHouse', () => {
+  it('creates the ClickHouse table from the source schema and loads every row, values intact', async () => {
+    const result = await ingest(session, 'pg.public.dk_ch_orders', { into: 'ch.default.dk_ci_orders' });
+    expect(result.rows).toBe(500);
+    expect(await chAdmin("SELECT name, type FROM system.columns WHERE database = 'default' AND table = 'dk_ci_orders' FORMAT TSV")).toBe(
+      ['id\tInt32', 'customer\tString', 'amount\tNullable(Decimal(10, 2))', "placed\tDateTime(\\'UTC\\')", 'day\tNullable(Date)', 'paid\tNullable(UInt8)', 'tags\tArray(Nullable(String))', ''].join('\n'),
+    );
+    expect((await chAdmin("SELECT engine, sorting_key FROM system.tables WHERE database = 'default' AND name = 'dk_ci_orders' FORMAT TSV")).trim()).toBe('MergeTree\tid');
+    const back = await runSql(session, 'SELECT id, customer, amount, placed, day, paid, tags FROM ch.default.dk_ci_orders WHERE id IN (3, 4) ORDER BY id');
+    expect(await back.toArray()).toEqual([
+      { id: 3, customer: 'c3', amount: 3.75, placed: new Date('2024-01-01T03:00:00Z'), day: new Date('2024-01-04T00:00:00Z'), paid: 0, tags: ['a', "it's"] },
+      { id: 4, customer: 'c4', amount: 5, placed: new Date('2024-01-01T04:00:00Z'), day: new Date('2024-01-05T00:00:00Z'), paid: 1, tags: [] },
+    ]);
+    const sums = await runSql(session, 'SELECT sum(amount)::VARCHAR AS s, count(*) AS n FROM ch.default.dk_ci_orders');
+    expect(await sums.toArray()).toEqual([{ s: '156562.50', n: 500n }]);
+  });
+
+  it('appends, overwrites by swapping a filled table in, and stops a breaking change with the table unchanged', async () => {
+    expect((await ingest(session, 'pg.public.dk_ch_orders', { into: 'ch.default.dk_ci_orders', mode: 'append' })).rows).toBe(500);
+    expect((await chAdmin('SELECT count() FROM default.dk_ci_orders')).trim()).toBe('1000');
+    const again = await ingest(session, 'pg.public.dk_ch_orders', { into: 'ch.default.dk_ci_orders' });
+    expect(again.diff?.breaking).toBe(false);
+    expect((await chAdmin('SELECT count() FROM default.dk_ci_orders')).trim()).toBe('500');
+    expect((await chAdmin("SELECT count() FROM system.tables WHERE name LIKE 'dk_ci_orders__dk_%'")).trim()).toBe('0');
+    await admin.query('ALTER TABLE dk_ch_orders DROP COLUMN customer');
+    await expect(ingest(session, 'pg.public.dk_ch_orders', { into: 'ch.default.dk_ci_orders' })).rejects.toThrow(/Ingest stopped: .*customer/);
+    expect((await chAdmin('SELECT count(), uniqExact(customer) FROM default.dk_ci_orders')).trim()).toBe('500\t7');
+    await admin.query("ALTER TABLE dk_ch_orders ADD COLUMN customer text NOT NULL DEFAULT 'x'");
+  });
+
+  it('%schema diff compares a Postgres table with its ClickHouse copy; ClickHouse is a source for Parquet', async () => {
+    const diff = await compareSchemas(session, 'pg.public.dk_ch_orders', 'ch.default.dk_ci_orders');
+    // What ClickHouse 18.16 cannot hold as Postgres does: booleans are UInt8, arrays are never NULL.
+    expect(diff.changes.filter((c) => c.kind !== 'moved').map((c) => [c.column, c.kind, c.after, c.breaking])).toEqual([
+      ['paid', 'type', 'UTINYINT', false],
+      ['tags', 'nullability', 'NOT NULL', true],
+    ]);
+    const out = join(session.projectDir, 'orders.parquet');
+    const loaded = await ingest(session, 'ch.default.dk_ci_orders', { into: out });
+    expect(loaded.rows).toBe(500);
+    expect(await (await runSql(session, `SELECT count(*) AS n, max(id) AS m FROM '${out}'`)).toArray()).toEqual([{ n: 500n, m: 500 }]);
+  });
+});
