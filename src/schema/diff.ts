@@ -151,13 +151,19 @@ function columnChanges(a: ColumnSchema, b: ColumnSchema): SchemaChange[] {
   return changes;
 }
 
+/** How to compare. */
+export interface DiffOptions {
+  /** Known not to be one column renamed (e.g. both fields seen in the same stream messages). */
+  notRenamed?: (from: string, to: string) => boolean;
+}
+
 /**
  * Compares two schemas: columns added, removed, renamed (suggested by position and type), type changed,
  * nullability changed, keys changed, reordered; each classified compatible or breaking, with the reason.
  * Breaking means data or consumers of `from` do not fit `to`: narrowing, dropped columns, a new NOT NULL
  * column, NULL to NOT NULL.
  */
-export function diffSchemas(from: TableSchema, to: TableSchema): SchemaDiff {
+export function diffSchemas(from: TableSchema, to: TableSchema, options: DiffOptions = {}): SchemaDiff {
   const changes: SchemaChange[] = [];
   const unmatched = new Set(to.columns);
   const matched: Array<[ColumnSchema, ColumnSchema]> = [];
@@ -175,7 +181,7 @@ export function diffSchemas(from: TableSchema, to: TableSchema): SchemaDiff {
     }
     changes.push(...columnChanges(a, b));
   }
-  const renames = pairRenames(removed, [...unmatched]);
+  const renames = pairRenames(removed, [...unmatched]).filter(([a, b]) => !options.notRenamed?.(a.name, b.name));
   for (const [a, b] of renames) {
     unmatched.delete(b);
     removed.splice(removed.indexOf(a), 1);

@@ -2,11 +2,11 @@ import { JUPYTER_DISPLAY, type MimeBundle } from '../display/mime.js';
 import { tableBundle } from '../display/table.js';
 import { DataKernelError } from '../errors.js';
 import type { Session } from '../session/session.js';
-import { diffSchemas, type FailOn, type SchemaChange, type SchemaDiff } from './diff.js';
+import { diffSchemas, type DiffOptions, type FailOn, type SchemaChange, type SchemaDiff } from './diff.js';
 import type { TableSchema } from './model.js';
 import { readSnapshot } from './snapshot.js';
 import { latestSnapshot, type SchemaSnapshot } from './snapshot-store.js';
-import type { TargetOptions, TargetSource } from './target.js';
+import { resolveTarget, type TargetOptions, type TargetSource } from './target.js';
 import { formatSpan, formatTime } from './time-text.js';
 
 const asSchema = (snapshot: SchemaSnapshot, label: string): TableSchema => ({ target: label, kind: snapshot.kind, columns: snapshot.columns });
@@ -15,14 +15,17 @@ const asSchema = (snapshot: SchemaSnapshot, label: string): TableSchema => ({ ta
 export class SchemaDrift {
   /** The schema changes from the snapshot to now. */
   readonly diff: SchemaDiff;
+  /** Streams: the sequence of the first message since the snapshot that showed each change. */
+  readonly sequences = new Map<SchemaChange, number>();
 
   constructor(
     /** The last recorded snapshot. */
     readonly before: SchemaSnapshot,
     /** The target as it is now (not recorded). */
     readonly now: SchemaSnapshot,
+    options: DiffOptions = {},
   ) {
-    this.diff = diffSchemas(asSchema(before, `snapshot ${formatTime(before.takenAt)}`), asSchema(now, `now ${formatTime(now.takenAt)}`));
+    this.diff = diffSchemas(asSchema(before, `snapshot ${formatTime(before.takenAt)}`), asSchema(now, `now ${formatTime(now.takenAt)}`), options);
   }
 
   /** True when the schema changed at all since the snapshot. */
@@ -63,12 +66,25 @@ export class SchemaDrift {
     return this;
   }
 
+  /** The sequence of the first message that showed `change` (streams), if known. */
+  sequenceOf(change: SchemaChange): number | undefined {
+    return this.sequences.get(change);
+  }
+
   toJSON() {
-    return { target: this.before.target, since: this.before.takenAt, now: this.now.takenAt, drifted: this.drifted, compatible: this.compatible, changes: this.changes };
+    const changes = this.changes.map((c) => (this.sequences.has(c) ? { ...c, sequence: this.sequences.get(c) } : c));
+    return { target: this.before.target, since: this.before.takenAt, now: this.now.takenAt, drifted: this.drifted, compatible: this.compatible, changes };
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {
-    return this.diff.identical ? { 'text/plain': this.summary() } : tableBundle({ ...this.diff.table(), caption: this.summary() });
+    if (this.diff.identical) return { 'text/plain': this.summary() };
+    const table = this.diff.table();
+    if (this.sequences.size === 0) return tableBundle({ ...table, caption: this.summary() });
+    return tableBundle({
+      caption: this.summary(),
+      columns: [{ name: 'from sequence' }, ...table.columns],
+      rows: table.rows.map((row, i) => [this.sequences.get(this.changes[i]) ?? '', ...row]),
+    });
   }
 }
 
@@ -79,5 +95,14 @@ export async function schemaDrift(session: Session, source: TargetSource, option
   if (!before) {
     throw new DataKernelError(`No snapshot of ${now.target} yet`, `Record one first: %schema snapshot ${now.target}`);
   }
-  return new SchemaDrift(before, now);
+  const target = typeof source === 'string' && before.fingerprint !== now.fingerprint ? await resolveTarget(session, source, options) : undefined;
+  if (!target?.locate) return new SchemaDrift(before, now);
+  // A stream knows more than two schemas: a field that went while another came is a rename only if no message had both.
+  const gone = before.columns.filter((c) => !now.columns.some((n) => n.name === c.name)).map((c) => c.name);
+  const came = now.columns.filter((c) => !before.columns.some((b) => b.name === c.name)).map((c) => c.name);
+  const together = new Set<string>();
+  for (const a of gone) for (const b of came) if (await target.seenTogether?.(a, b)) together.add(JSON.stringify([a, b]));
+  const drift = new SchemaDrift(before, now, { notRenamed: (a, b) => together.has(JSON.stringify([a, b])) });
+  for (const [change, sequence] of await target.locate(drift.changes, before.takenAt)) drift.sequences.set(change, sequence);
+  return drift;
 }

@@ -4,7 +4,7 @@ export { normaliseType, parseType, type ParsedType } from './type-name.js';
 export { typeChange, type TypeVerdict } from './type-compat.js';
 export { resolveTarget, type SchemaTarget, type TargetOptions, type TargetSource } from './target.js';
 export { schemaOf, SchemaView } from './show.js';
-export { diffSchemas, describeChange, SchemaDiff, type ChangeKind, type FailOn, type SchemaChange } from './diff.js';
+export { diffSchemas, describeChange, SchemaDiff, type ChangeKind, type DiffOptions, type FailOn, type SchemaChange } from './diff.js';
 export { compareSchemas } from './compare.js';
 export { snapshotSchema, readSnapshot, SnapshotView } from './snapshot.js';
 export { listSnapshots, latestSnapshot, type SchemaSnapshot } from './snapshot-store.js';

@@ -14,6 +14,7 @@ import { resolveRelation } from '../sql/relation.js';
 import { nameParts } from '../sql/sql-text.js';
 import { isTableLike, registerValue, type VariableScope } from '../sql/register-value.js';
 import { describeParquet, describeRelation, describeTable, findTable } from './describe.js';
+import type { SchemaChange } from './diff.js';
 import type { ColumnSchema, TableSchema, TargetKind } from './model.js';
 
 /** Anything a schema can be read from: a name (table, view, file, connection table, variable) or a query result. */
@@ -36,6 +37,10 @@ export interface SchemaTarget {
   readonly remote?: { connector: Connector; table: string };
   /** The stream connection, for event streams (%connect NAME nats://...). */
   readonly stream?: StreamConnector;
+  /** Streams: the sequence of the first message since `since` that shows each change. */
+  locate?(changes: readonly SchemaChange[], since: Date): Promise<Map<SchemaChange, number>>;
+  /** Streams: whether some message has both fields (so one is not the other renamed). */
+  seenTogether?(a: string, b: string): Promise<boolean>;
   schema(): Promise<TableSchema>;
   /** Rows, counted where the data lives (on the source for remote tables). */
   rowCount(): Promise<number>;
@@ -125,6 +130,8 @@ function streamTarget(connector: StreamConnector): SchemaTarget {
     key: connector.name,
     kind: 'stream',
     stream: connector,
+    locate: (changes, since) => connector.messages.locate(changes, since),
+    seenTogether: (a, b) => connector.messages.seenTogether(a, b),
     schema: async () => {
       await connector.messages.refresh();
       return { target: connector.name, kind: 'stream', columns: streamColumns(await connector.messages.fields(SCHEMA_SAMPLE)) };

@@ -3,3 +3,5 @@ export { parseStreamUri, brokerOf, type StreamAddress, type StreamSelector } fro
 export { openStream } from './open-stream.js';
 export { StreamTable, ENVELOPE, type MalformedMessages } from './stream-table.js';
 export { inferPayloadFields, type PayloadField } from './infer-schema.js';
+export { schemaTimeline, StreamSchemaTimeline, type StreamSchemaChange } from './schema-timeline.js';
+export { locateChanges } from './locate-changes.js';

@@ -1,11 +1,14 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import type { SchemaChange } from '../schema/diff.js';
 import type { ColumnSchema } from '../schema/model.js';
 import { parseType } from '../schema/type-name.js';
 import type { Session } from '../session/session.js';
 import { appendColumns, relationOf, tempTable, type TableRef } from '../sql/column-writer.js';
 import { embeddedDuckDB } from '../sql/duckdb.js';
 import { quoteIdent, quoteLiteral } from '../sql/identifiers.js';
-import { inferPayloadFields, jsonStructure, type PayloadField } from './infer-schema.js';
+import { inferPayloadFields, jsonPath, jsonStructure, type PayloadField } from './infer-schema.js';
+import { locateChanges } from './locate-changes.js';
+import { schemaTimeline, type StreamSchemaTimeline } from './schema-timeline.js';
 import type { StreamMessage, StreamSource } from './stream-source.js';
 
 /** The columns every stream table starts with, before the fields of its messages. */
@@ -130,6 +133,23 @@ export class StreamTable {
       this.built = this.loaded;
     }
     return Number((await connection.runAndReadAll(`SELECT count(*) FROM ${relationOf(target)}`)).getRows()[0][0]);
+  }
+
+  /** Every schema change across the messages read, each at the message where it began. */
+  async timeline(): Promise<StreamSchemaTimeline> {
+    return schemaTimeline(await this.connection(), relationOf(this.raw));
+  }
+
+  /** The first message (at or after `since`) that shows each change of a diff of this stream's schema. */
+  async locate(changes: readonly SchemaChange[], since: Date): Promise<Map<SchemaChange, number>> {
+    return locateChanges(await this.connection(), relationOf(this.raw), changes, since);
+  }
+
+  /** Whether some message read has both top-level fields. */
+  async seenTogether(a: string, b: string): Promise<boolean> {
+    const connection = await this.connection();
+    const reader = await connection.runAndReadAll(`SELECT 1 FROM ${relationOf(this.raw)} WHERE ok AND json_exists(payload, $1) AND json_exists(payload, $2) LIMIT 1`, [jsonPath(a), jsonPath(b)]);
+    return reader.getRows().length > 0;
   }
 
   /** Messages that are not JSON objects, among those read. */

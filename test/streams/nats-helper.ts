@@ -28,6 +28,17 @@ export async function testStream(name: string, server = '127.0.0.1:4222') {
       }
       await Promise.all(pending);
     },
+    /** Publishes many values without waiting for each ack (core NATS), then waits until the stream holds them all. */
+    async publishFast(values: Iterable<unknown>, subject = `${name.toLowerCase()}.orders`) {
+      const before = (await jsm.streams.info(name)).state.messages;
+      let sent = 0;
+      for (const value of values) {
+        nc.publish(subject, encoder.encode(typeof value === 'string' ? value : JSON.stringify(value)));
+        if (++sent % 5000 === 0) await nc.flush();
+      }
+      await nc.flush();
+      for (let i = 0; i < 600 && (await jsm.streams.info(name)).state.messages < before + sent; i++) await new Promise((r) => setTimeout(r, 50));
+    },
     async remove() {
       await jsm.streams.delete(name).catch(() => undefined);
       await nc.close();

@@ -8,6 +8,7 @@ const SUBCOMMANDS = {
   snapshot: { targets: 1, usage: '%schema snapshot TARGET' },
   drift: { targets: 1, usage: '%schema drift TARGET [--fail-on breaking|change]' },
   history: { targets: 1, usage: '%schema history TARGET' },
+  timeline: { targets: 1, usage: '%schema timeline STREAM' },
   check: { targets: 1, usage: '%schema check TARGET --contract FILE [--object NAME] [--sample N] [--fail-on failure]' },
   contract: { targets: 1, usage: '%schema contract TARGET [--out FILE] [--force]' },
 } as const;
@@ -41,6 +42,7 @@ export default defineMagic({
     '  %schema snapshot TARGET            record schema, row count and fingerprint in .datakernel/catalog.duckdb',
     '  %schema drift TARGET               changes since the last snapshot, with times',
     '  %schema history TARGET             all snapshots and what changed between them',
+    '  %schema timeline STREAM            every schema change across a stream\'s messages, at the sequence it began',
     '  %schema check TARGET --contract F  validate against an ODCS v3 contract (YAML/JSON): schema, library',
     '                                     metrics, SQL rules, dbt / Great Expectations tests; failing rows shown',
     '  %schema contract TARGET [--out F]  write a starter ODCS contract from the current schema',
@@ -93,6 +95,12 @@ export default defineMagic({
       }
       case 'history':
         return schema.schemaHistory(ctx.session, target, options);
+      case 'timeline': {
+        const resolved = await schema.resolveTarget(ctx.session, target, options);
+        if (!resolved.stream) throw new UsageError(`%schema timeline is for event streams; ${target} is a ${resolved.kind}`, 'Connect one with %connect NAME nats://... --stream S; for tables use %schema history.');
+        await resolved.stream.messages.refresh();
+        return resolved.stream.messages.timeline();
+      }
       case 'check': {
         const contract = args.options.contract as string | undefined;
         if (!contract) throw new UsageError('%schema check needs --contract FILE', `Usage: ${spec.usage}`);
