@@ -36,6 +36,7 @@ export const magicTable = {
   drift: () => import('./ml/drift.js'),
   // features and vectors area
   features: () => import('./features/features.js'),
+  index: () => import('./vectors/index.js'),
   // viz area
   plot: () => import('./viz/plot.js'),
 } satisfies Record<string, MagicModule>;

@@ -21,7 +21,7 @@ function importsOf(file: string): string[] {
   return specifiers.map((s) => relative(root, resolve(root, dirname(file), s)));
 }
 
-const LIBRARIES = ['catalog', 'cdc', 'client', 'connectors', 'display', 'drift', 'features', 'frame', 'history', 'ingest', 'ml', 'runner', 'runtimes', 'schema', 'serve', 'session', 'sql', 'streams', 'viz'];
+const LIBRARIES = ['catalog', 'cdc', 'client', 'connectors', 'display', 'drift', 'features', 'frame', 'history', 'ingest', 'ml', 'runner', 'runtimes', 'schema', 'serve', 'session', 'sql', 'streams', 'vectors', 'viz'];
 
 function violations(files: string[], forbidden: RegExp, allowed?: RegExp): string[] {
   return files.flatMap((file) => importsOf(file).filter((target) => forbidden.test(target) && !allowed?.test(target)).map((target) => `${file} -> ${target}`));
