@@ -180,6 +180,17 @@ describe('example notebooks', () => {
     expect(existsSync(join(dir, 'out', 'runtimes', 'scored', '_manifest.json'))).toBe(true);
   }, 240_000);
 
+  it('features-and-vectors runs with `datakernel run`: Redis feature store, point-in-time training, lookup serving, HNSW search', async () => {
+    const dir = workDir();
+    const out = join(dir, 'out', 'features-and-vectors.ipynb');
+    const run = await datakernel(['run', join(dir, 'features-and-vectors.ipynb'), out, '--cwd', dir]);
+    expect(run.code, run.stderr).toBe(0);
+    const cells = executed(out);
+    expect(textOf(cellStarting(cells, 'm = %features materialize'))).toMatch(/materialize users \(full\)[\s\S]*1,000/);
+    expect(textOf(cellStarting(cells, 'const truth'))).toMatch(/recall@10 = (1|0\.9)/);
+    expect(textOf(cellStarting(cells, "import { Redis }"))).toMatch(/[1-9]\d* keys removed/);
+  }, 240_000);
+
   it('a notebook check that does not hold fails the run at that cell', async () => {
     const dir = workDir();
     const out = join(dir, 'out', 'model-loop.ipynb');
