@@ -148,6 +148,17 @@ describe('example notebooks', () => {
     expect(slots.rows).toEqual([]);
   }, 240_000);
 
+  it('clickhouse-cluster runs with `datakernel run`: two shards behind a Distributed table, pushdown, %ingest into ClickHouse', async () => {
+    const dir = workDir();
+    const uri = await database();
+    const out = join(dir, 'out', 'clickhouse-cluster.ipynb');
+    const run = await datakernel(['run', join(dir, 'clickhouse-cluster.ipynb'), out, '--cwd', dir, '-p', 'pgUri', uri]);
+    expect(run.code, run.stderr).toBe(0);
+    const cells = executed(out);
+    expect(textOf(cellStarting(cells, '%%sql --explain'))).toMatch(/-- on ch\nSELECT `user_id` AS `user_id`, count\(\) AS `buys`[\s\S]*GROUP BY `user_id`[\s\S]*Run in DuckDB:[\s\S]*HASH_JOIN/);
+    expect(textOf(cellStarting(cells, 'diff = %schema diff'))).toMatch(/schemas match/);
+  }, 240_000);
+
   it('model-loop runs with `datakernel run`: trains, tracks, serves over both protocols, finds drift', async () => {
     const dir = workDir();
     const out = join(dir, 'out', 'model-loop.ipynb');
