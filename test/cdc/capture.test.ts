@@ -39,6 +39,8 @@ describe('%ingest --mode cdc from Postgres', () => {
     await dropCapture(ctx.session, 'cdcpg.public.cdc_toast', { into: 'lake/toast' }).catch(() => undefined);
     await pg.query('DROP TABLE IF EXISTS public.cdc_orders');
     await pg.query('DROP TABLE IF EXISTS public.cdc_toast');
+    await dropCapture(ctx.session, 'cdcpg.public.cdc_bounded', { into: 'lake/bounded' }).catch(() => undefined);
+    await pg.query('DROP TABLE IF EXISTS public.cdc_bounded');
     await ctx.session.close();
   });
 
@@ -123,5 +125,26 @@ describe('%ingest --mode cdc from Postgres', () => {
     expect(truncated.changes).toMatchObject({ update: 1, truncate: 1, insert: 2 });
     expect(await differences('cdc_toast', 'lake/toast')).toBe(0);
     expect(await rows(`SELECT id, big FROM ${current('lake/toast')} ORDER BY id`)).toEqual([{ id: 7, big: 'after truncate' }, { id: 99, big: null }]);
+  }, 120_000);
+
+  it('bounds a run by --max-changes at a transaction end, and follows new commits with --until-idle', async () => {
+    await pg.query('DROP TABLE IF EXISTS public.cdc_bounded');
+    await pg.query('CREATE TABLE public.cdc_bounded (id int PRIMARY KEY)');
+    await ctx.magic('ingest', 'cdcpg.public.cdc_bounded --into lake/bounded --mode cdc');
+    await pg.query(Array.from({ length: 5 }, (_, t) => `BEGIN; INSERT INTO public.cdc_bounded SELECT generate_series(${t * 100 + 1}, ${t * 100 + 100}); COMMIT`).join(';\n'));
+    const limited = (await ctx.magic('ingest', 'cdcpg.public.cdc_bounded --into lake/bounded --mode cdc --max-changes 150')) as IngestResult;
+    expect(limited.changes?.insert).toBe(200);
+    const rest = (await ctx.magic('ingest', 'cdcpg.public.cdc_bounded --into lake/bounded --mode cdc')) as IngestResult;
+    expect(rest.changes?.insert).toBe(300);
+
+    const started = Date.now();
+    const following = ctx.magic('ingest', 'cdcpg.public.cdc_bounded --into lake/bounded --mode cdc --until-idle 2');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await pg.query('INSERT INTO public.cdc_bounded VALUES (1000), (1001)');
+    const followed = (await following) as IngestResult;
+    expect(followed.changes?.insert).toBe(2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
+    expect(await differences('cdc_bounded', 'lake/bounded')).toBe(0);
+    await expect(ctx.magic('ingest', 'cdcpg.public.cdc_bounded --into lake/bounded --mode cdc --max-changes none')).rejects.toThrow(/--max-changes needs a positive number/);
   }, 120_000);
 });
