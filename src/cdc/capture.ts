@@ -180,8 +180,8 @@ export async function ingestChanges(session: Session, source: string, options: C
       progress.update(0, 'creating the replication slot');
       const created = await replication.createSlot(position.slot).catch(async (error) => {
         if ((error as { code?: string }).code === '53400') {
-          const used = Number((await control.query('SELECT count(*) AS n FROM pg_replication_slots')).rows[0].n);
-          throw slotsExhaustedError(used, used);
+          const { rows } = await control.query(`SELECT count(*)::int AS used, current_setting('max_replication_slots')::int AS max FROM pg_replication_slots`);
+          throw slotsExhaustedError(rows[0].used, rows[0].max);
         }
         throw fail(error);
       });
@@ -206,8 +206,8 @@ export async function ingestChanges(session: Session, source: string, options: C
       });
     }
 
-    const stored0 = await log.rowSchema(connection);
-    layout = stored0 && { columns: stored0, text: stored0.map((c) => pgTextColumn(c.name, c.sourceType)) };
+    const storedColumns = await log.rowSchema(connection);
+    layout = storedColumns && { columns: storedColumns, text: storedColumns.map((c) => pgTextColumn(c.name, c.sourceType)) };
     const target = parseLsn(String((await control.query('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0].lsn));
     await replication.start(position.slot, position.publication, position.committed!).catch((error) => {
       if ((error as { code?: string }).code === '55006') throw slotActiveError(position.slot, slot?.activePid ?? 0);
