@@ -44,6 +44,8 @@ export interface WorkerStats {
   parts: number;
   rows: number;
   seconds: number;
+  /** CPU time of the parts it finished. */
+  cpuSeconds: number;
   /** How the worker ended: "done", or the reason it died. */
   status: string;
 }
@@ -146,7 +148,7 @@ export async function predictInParallel(options: ParallelPredictOptions): Promis
       while (queue.length > 0) {
         if (cancelled) throw new InterruptedError();
         const worker = await startWorker(spec, runtimesRoot(), threads);
-        const slot: Slot = { worker, startedAt: Date.now(), current: 0, stats: { pid: worker.pid, parts: 0, rows: 0, seconds: 0, status: 'done' } };
+        const slot: Slot = { worker, startedAt: Date.now(), current: 0, stats: { pid: worker.pid, parts: 0, rows: 0, seconds: 0, cpuSeconds: 0, status: 'done' } };
         slots.push(slot);
         stats.push(slot.stats);
         try {
@@ -177,6 +179,7 @@ export async function predictInParallel(options: ParallelPredictOptions): Promis
             done += reply.rows;
             slot.stats.parts++;
             slot.stats.rows += reply.rows;
+            slot.stats.cpuSeconds += reply.cpuSeconds;
             slot.stats.seconds = (Date.now() - slot.startedAt) / 1000;
             show();
           }

@@ -27,6 +27,8 @@ export interface WorkerHello {
 export interface PartScored {
   rows: number;
   seconds: number;
+  /** CPU time the worker spent on the part, all its threads (DuckDB's too). */
+  cpuSeconds: number;
 }
 
 /** Messages from the worker: a reply, a failure, or progress of a running request. */

@@ -1,10 +1,13 @@
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ColumnBatch } from '../ml/columns.js';
 import { scoringModel, type ColumnPredictions, type ModelFiles, type ScoringModel } from '../ml/model-store.js';
 import { DataKernelError } from '../errors.js';
 import { ensureRuntime, runtimesRoot } from './install.js';
 import { kernelRuntime } from './kernel-runtime.js';
 import { RuntimeWorker } from './runtime-worker.js';
-import { describeRuntime, runtimeKey, sameRuntime, type RuntimeSpec } from './spec.js';
+import { describeRuntime, runtimeDependencies, runtimeKey, sameRuntime, type RuntimeSpec } from './spec.js';
 
 /** Text of where a worker scores, from what it reported: "tfjs@4.21.0 wasm, worker 4242". */
 export const workerLabel = (worker: RuntimeWorker): string => `tfjs@${worker.hello.tfjs} ${worker.hello.backend}, worker ${worker.pid}`;
@@ -63,11 +66,27 @@ export class RuntimeWorkers {
   }
 }
 
+/**
+ * Where this package's own tfjs-core, tfjs-layers and backend resolve from, when they all do: a worker of the
+ * kernel's runtime loads just those (about a second), not all of @tensorflow/tfjs with its webgl backend,
+ * converter and data packages (about four).
+ */
+function ownRuntimeDir(spec: RuntimeSpec): string | undefined {
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  const require = createRequire(join(here, 'package.json'));
+  try {
+    for (const name of Object.keys(runtimeDependencies(spec))) require.resolve(`${name}/package.json`);
+    return here;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Starts a worker for `spec`: on the package's own tfjs when that is the spec, else on its installed runtime. */
 export async function startWorker(spec: RuntimeSpec, root = runtimesRoot(), duckdbThreads?: number): Promise<RuntimeWorker> {
   const own = sameRuntime(spec, await kernelRuntime());
-  const dir = own ? undefined : await ensureRuntime(spec, root);
-  const worker = await RuntimeWorker.start({ dir, spec: own ? undefined : spec, duckdbThreads });
+  const dir = own ? ownRuntimeDir(spec) : await ensureRuntime(spec, root);
+  const worker = await RuntimeWorker.start({ dir, spec, duckdbThreads });
   if (worker.hello.tfjs !== spec.tfjs || worker.hello.backend !== spec.backend) {
     worker.kill();
     throw new DataKernelError(`The worker for ${describeRuntime(spec)} loaded tfjs@${worker.hello.tfjs} ${worker.hello.backend}`, `Delete the runtime folder ${dir ?? '(own runtime)'} so it is installed again.`);

@@ -42,6 +42,7 @@ const send = (message: WorkerMessage) => process.send!(message);
 /** Scores one part of a batch prediction straight from its Parquet file into its part file. */
 async function scorePart(id: number, dir: string, part: ScorePart, batchSize: number | undefined): Promise<PartScored> {
   const started = Date.now();
+  const cpu = process.cpuUsage();
   const db = await duckdb();
   const model = await modelFor(dir);
   const end = part.firstRow + part.rows;
@@ -64,7 +65,8 @@ async function scorePart(id: number, dir: string, part: ScorePart, batchSize: nu
     await db.connection.run(`DROP TABLE ${table}`);
     // One rename publishes the finished part: the parent never sees a half-written file under its final name.
     renameSync(temporary, part.output);
-    return { rows, seconds: (Date.now() - started) / 1000 };
+    const used = process.cpuUsage(cpu);
+    return { rows, seconds: (Date.now() - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6 };
   } finally {
     rmSync(temporary, { force: true });
   }
