@@ -98,7 +98,7 @@ async function runCdc(source: string | undefined, into: string, options: Record<
   const { ingestChanges } = await import('../../cdc/index.js');
   const { IngestBlockedError } = await import('../../ingest/index.js');
   if (!source) throw new UsageError('%ingest --mode cdc needs a table', 'e.g. %ingest pg.public.orders --into data/orders --mode cdc');
-  for (const option of ['query', 'cursor', 'partition-by']) {
+  for (const option of ['query', 'cursor', 'partition-by', 'max-messages']) {
     if (options[option] !== undefined) throw new UsageError(`%ingest: --${option} does not go with --mode cdc`, 'CDC reads a whole table\'s changes into a change log and its current state.');
   }
   try {
