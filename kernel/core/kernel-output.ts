@@ -10,12 +10,17 @@ export interface RequestChannels {
   ask(prompt: string, password: boolean): Promise<string>;
 }
 
+// Stream text waits at most this long while the thread is blocked (ipykernel flushes every 200 ms).
+const STREAM_LATENCY_MS = 100;
+
 /**
  * The output of one execute_request: streams coalesced per tick (a loop of console.log sends a few messages,
- * not thousands), displays, updates, clear_output and input, all with the request as parent.
+ * not thousands), displays, updates, clear_output and input, all with the request as parent. A cell that
+ * blocks the thread (a long synchronous loop) never reaches the next tick: its text goes out once it is
+ * STREAM_LATENCY_MS old, from the next write or from `flushStale`, which the cell's loops call.
  */
 export class KernelOutput implements OutputSink {
-  private pending: { name: 'stdout' | 'stderr'; text: string } | undefined;
+  private pending: { name: 'stdout' | 'stderr'; text: string; since: number } | undefined;
   private flushScheduled = false;
 
   constructor(
@@ -26,11 +31,17 @@ export class KernelOutput implements OutputSink {
   stream(name: 'stdout' | 'stderr', text: string): void {
     if (this.pending && this.pending.name !== name) this.flush();
     if (this.pending) this.pending.text += text;
-    else this.pending = { name, text };
-    if (!this.flushScheduled) {
+    else this.pending = { name, text, since: performance.now() };
+    if (performance.now() - this.pending.since >= STREAM_LATENCY_MS) this.flush();
+    else if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => this.flush());
     }
+  }
+
+  /** Sends stream text that has waited too long: a blocked thread's loops call this. */
+  flushStale(): void {
+    if (this.pending && performance.now() - this.pending.since >= STREAM_LATENCY_MS) this.flush();
   }
 
   /** Sends buffered stream text; called before any other message so order is kept. */

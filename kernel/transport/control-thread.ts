@@ -4,19 +4,19 @@
  * Shell, stdin and IOPub stay on the main thread: no thread hop on the execute round-trip.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { Reply, Router } from 'zeromq';
 import { endpoint, type ConnectionInfo } from '../protocol/connection.js';
 import { makeMessage, replyType, type Message } from '../protocol/message.js';
 import { ReplayGuard, Signer } from '../protocol/wire.js';
 import { frame, log, receive, SerialSender } from './socket-io.js';
+import { zeromq } from './zeromq.js';
 
 const info = workerData.connection as ConnectionInfo;
 const session = workerData.session as string;
 const kernelInfo = workerData.kernelInfo as Record<string, unknown>;
 const signer = new Signer(info.key, info.signature_scheme);
 const port = parentPort!;
-const control = new Router();
-const heartbeat = new Reply();
+const control = new zeromq.Router();
+const heartbeat = new zeromq.Reply();
 const controlSender = new SerialSender(control);
 
 /** Control requests answered here; an interrupt becomes a SIGINT, which the engine turns into stopping the cell. */
@@ -68,7 +68,6 @@ async function start(): Promise<void> {
       port.close();
     }
   });
-  port.postMessage({ type: 'ready' });
   watchParent();
   void receive('control', control, signer, new ReplayGuard(), (message) => {
     const type = message.header.msg_type;

@@ -7,18 +7,37 @@ export function log(text: string): void {
   process.stderr.write(`[datakernel] ${text}\n`);
 }
 
-/** zeromq sockets accept one send at a time; each socket gets a queue. */
+/**
+ * Sends on one socket in order. ZeroMQ takes a message at once when it can, without the event loop (zeromq.js
+ * does up to 512 such sends in a row), so a cell that blocks the thread still gets its output out; a send it
+ * refuses because one is still in flight waits in the queue behind that one.
+ */
 export class SerialSender {
   private tail: Promise<void> = Promise.resolve();
+  private queued = 0;
   constructor(private readonly socket: Router | Publisher) {}
   send(frames: Buffer[]): void {
-    this.tail = this.tail.then(() => this.socket.send(frames)).catch((error) => log(`send failed: ${(error as Error).message}`));
+    if (this.queued === 0) {
+      try {
+        this.tail = this.socket.send(frames).catch(failed);
+        return;
+      } catch {
+        // Busy with a send that did not complete at once: queue behind it.
+      }
+    }
+    this.queued++;
+    this.tail = this.tail
+      .then(() => this.socket.send(frames))
+      .catch(failed)
+      .finally(() => this.queued--);
   }
   /** Resolves once every frame given so far is in ZeroMQ's hands (its I/O thread delivers them from there). */
   sent(): Promise<void> {
     return this.tail;
   }
 }
+
+const failed = (error: unknown) => log(`send failed: ${(error as Error).message}`);
 
 const toBuffers = (parts: Uint8Array[]) => parts.map((p) => (Buffer.isBuffer(p) ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength)));
 

@@ -16,6 +16,8 @@ export interface OutputSink {
   clearOutput(wait: boolean): void;
   /** Asks the user for a line of text; rejects when the front end cannot ask. */
   input(prompt: string, password: boolean): Promise<string>;
+  /** Sends output it holds back, if it has held it long: called from a cell's loops while they block the thread. */
+  flushStale?(): void;
   /** True when this front end is a terminal (REPL): libraries pick text renderings. */
   readonly terminal?: boolean;
   /** Terminal width in columns, when known. */

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { getHeapStatistics } from 'node:v8';
 import { Worker } from 'node:worker_threads';
+import { currentOutput } from '../display/output.js';
 import { DataKernelError, InterruptedError } from '../errors.js';
 
 /*
@@ -38,6 +39,7 @@ try {
   };
   handle.start(2);
 } catch (error) { process._rawDebug('datakernel: interrupt watcher unavailable: ' + error.message); }
+parentPort.postMessage('ready');
 let sampler;
 parentPort.on('message', (message) => {
   clearTimeout(timer);
@@ -75,10 +77,17 @@ export class Interrupter {
   /** Interrupted cells that may still resume after their await; while any exist, loops also check their cell. */
   private orphans = 0;
   private cancelRunning: (() => void) | undefined;
+  /**
+   * Resolves once the watcher's signal handle listens. A SIGINT before that would reach only this thread's
+   * no-op handler, and a cell spinning meanwhile could not be stopped: cells wait for it (a worker takes
+   * ~50 ms to boot, over a second on a loaded machine, and the engine loads while a client is still idle).
+   */
+  private watching: Promise<void> | undefined;
 
   constructor() {
     this.watcher = new Worker(WATCHER_SOURCE, { eval: true, workerData: this.flag.buffer });
     this.watcher.unref();
+    this.watching = new Promise((resolve) => this.watcher.once('message', () => resolve()));
     this.watcher.on('message', () => {
       if (this.cancelRunning && Atomics.load(this.flag, 0) !== 0) {
         Atomics.store(this.flag, 0, 0);
@@ -99,6 +108,8 @@ export class Interrupter {
       Atomics.store(this.flag, 1, 0);
       const used = getHeapStatistics().used_heap_size;
       if (used > this.heapStop) throw new HeapLimitError(used, this.heapLimit);
+      // The same beat lets the output of a loop that blocks the thread leave while it runs.
+      currentOutput()?.flushStale?.();
     }
     // A cell interrupted while it awaited resumes later on its own (`await sleep(9); while (true) {}`): its
     // loops stop at once instead of blocking the cells after it.
@@ -118,6 +129,10 @@ export class Interrupter {
    * interrupt arrives while the cell awaits.
    */
   async guard<T>(run: () => Promise<T>, timeoutMs?: number): Promise<T> {
+    if (this.watching) {
+      await this.watching;
+      this.watching = undefined;
+    }
     Atomics.store(this.flag, 0, 0);
     this.watcher.postMessage({ running: true, timeoutMs });
     const token: CellToken = { cancelled: false };

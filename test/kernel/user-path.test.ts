@@ -18,7 +18,7 @@ beforeAll(async () => {
   jupyter = installTestKernel();
   out = await runPython(
     String.raw`
-    from jupyter_driver import start, stop, execute, emit
+    from jupyter_driver import start, stop, execute, execute_content, reply_to, emit
     km, kc = start()
     r = {}
     execute(kc, '%%sql top <<\nSELECT range AS n, range * 2 AS twice FROM range(3) ORDER BY n')
@@ -29,6 +29,19 @@ beforeAll(async () => {
     r["folded"] = execute(kc, "const greeting: string = 'hi'\n'a' + 'b'")
     r["page"] = execute(kc, "Math.max?")
     r["page_missing"] = execute(kc, "?nothingHere")
+    # A cell that blocks the thread while it prints: its output must arrive while it runs, and stop at the interrupt.
+    import time
+    msg = kc.session.msg("execute_request", execute_content('let i = 0; const until = Date.now() + 60000; while (Date.now() < until) { if (i % 1000000 === 0) console.log("tick " + i / 1000000); i++ }', stop_on_error=False))
+    kc.shell_channel.send(msg)
+    sent = time.time()
+    streamed = []
+    while not streamed:
+        m = kc.get_iopub_msg(timeout=30)
+        if m["msg_type"] == "stream" and m["parent_header"].get("msg_id") == msg["header"]["msg_id"]:
+            streamed.append(time.time() - sent)
+    km.interrupt_kernel()
+    r["spin"] = {"reply": reply_to(kc, msg["header"]["msg_id"]), "iopub": [], "first_stream_s": streamed[0]}
+    r["after_spin"] = execute(kc, "i > 0")
     stop(km, kc)
     emit(r)
     `,
@@ -64,5 +77,12 @@ describe('what a new user hit, through jupyter_client', () => {
     }
     expect(out.page.reply.content.payload[0].data['text/plain']).toMatch(/max/);
     expect(out.page_missing.reply.content.payload[0].data['text/plain']).toBe('Object `nothingHere` not found.');
+  });
+
+  it('streams the output of a loop that blocks the thread while it runs, and interrupts it', () => {
+    // The loop runs for a minute unless interrupted: its first line arrived long before that.
+    expect((out.spin as unknown as { first_stream_s: number }).first_stream_s).toBeLessThan(30);
+    expect(out.spin.reply.content).toMatchObject({ status: 'error', ename: 'KeyboardInterrupt' });
+    expect(result(out.after_spin)).toBe('true');
   });
 });
