@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { DataKernelError } from '../errors.js';
 import { quoteIdent, quoteLiteral } from '../sql/identifiers.js';
 
 /** How the data is written: replace it, add to it. */
@@ -86,7 +87,8 @@ export class ParquetDestination {
   recover(): void {
     const parent = dirname(this.path);
     const base = basename(this.path);
-    if (!existsSync(parent)) return;
+    // A parent that is a file is the write's error to report (with a hint), not a crash here.
+    if (!existsSync(parent) || !statSync(parent).isDirectory()) return;
     for (const name of readdirSync(parent)) {
       if (!name.startsWith(`.${base}.`)) continue;
       const full = join(parent, name);
@@ -109,6 +111,14 @@ export class ParquetDestination {
    * to part-TIMESTAMP; stream loads put the sequence range in it).
    */
   async write(connection: DuckDBConnection, select: string, mode: WriteMode, partitionBy: readonly string[], stem?: string): Promise<string[]> {
+    try {
+      return await this.writeStaged(connection, select, mode, partitionBy, stem);
+    } catch (error) {
+      throw storageError(error, this.path);
+    }
+  }
+
+  private async writeStaged(connection: DuckDBConnection, select: string, mode: WriteMode, partitionBy: readonly string[], stem?: string): Promise<string[]> {
     mkdirSync(dirname(this.path), { recursive: true });
     const staging = this.stagingPath();
     const partitions = partitionBy.length ? `, PARTITION_BY (${partitionBy.map(quoteIdent).join(', ')})` : '';
@@ -167,4 +177,16 @@ export class ParquetDestination {
       renameSync(join(staging, file), target);
     }
   }
+}
+
+/** A full disk or a folder that may not be written, as an error that says so and that the destination is unchanged. */
+function storageError(error: unknown, path: string): unknown {
+  const message = String((error as Error)?.message ?? error);
+  if (/No space left on device|ENOSPC|Disk quota exceeded|EDQUOT/.test(message)) {
+    return new DataKernelError(`The disk is full: cannot write ${path}`, 'The destination is unchanged. Free space on that disk (df -h shows how much is left), or load --into a place with room.', { cause: error });
+  }
+  if (/Permission denied|EACCES|EPERM|Read-only file system|EROFS|ENOTDIR|Not a directory|EEXIST: file already exists, mkdir/.test(message)) {
+    return new DataKernelError(`Cannot write ${path}: ${message.replace(/^.*?: /, '')}`, 'Load --into a folder you may write, or fix its permissions.', { cause: error });
+  }
+  return error;
 }
