@@ -28,6 +28,8 @@ export interface Notebook {
   cells: NotebookCell[];
 }
 
+const CELL_TYPES: Array<NotebookCell['cell_type']> = ['code', 'markdown', 'raw'];
+
 /** Reads an .ipynb file; throws DataKernelError for anything that is not an nbformat 4 notebook. */
 export function readNotebook(path: string): Notebook {
   let notebook: Notebook;
@@ -39,6 +41,17 @@ export function readNotebook(path: string): Notebook {
   if (notebook?.nbformat !== 4 || !Array.isArray(notebook.cells)) {
     throw new DataKernelError(`${path} is not an nbformat 4 notebook`, 'Open and save it with Jupyter (or `jupyter nbconvert --to notebook`) to upgrade it.');
   }
+  // A cell the runner would skip or choke on is named here, before any cell runs.
+  notebook.cells.forEach((cell, index) => {
+    const fix = 'Fix that cell in the .ipynb, or open and save the notebook with Jupyter.';
+    if (!CELL_TYPES.includes(cell?.cell_type)) {
+      throw new DataKernelError(`${path}: cell ${index + 1} has cell_type ${JSON.stringify(cell?.cell_type)}; nbformat 4 knows ${CELL_TYPES.join(', ')}`, fix);
+    }
+    const source: unknown = cell.source;
+    if (typeof source !== 'string' && !(Array.isArray(source) && source.every((line) => typeof line === 'string'))) {
+      throw new DataKernelError(`${path}: cell ${index + 1} has a source that is ${source === null ? 'null' : typeof source}; it must be a string or a list of strings`, fix);
+    }
+  });
   return notebook;
 }
 
