@@ -23,7 +23,7 @@ function signed(f: KernelGroupFixture, parts: Buffer[]): Buffer[] {
 /** Sends frames, then says whether a reply came, whether the cell ran (`probe` is its marker) and what the kernel logged. */
 async function forged(f: KernelGroupFixture, frames: Buffer[], marker: string): Promise<string> {
   const from = f.kernel.kernelLog.length;
-  const reply = await f.kernel.sendRaw(frames, { waitMs: 1200 });
+  const reply = await f.kernel.sendRaw(frames, { waitMs: 600 });
   const ran = (await f.kernel.run(`typeof globalThis.${marker}`)).text;
   return `reply: ${reply ? 'yes' : 'none'}; ran: ${ran === "'undefined'" ? 'no' : 'yes'}; log: ${f.kernel.logSince(from).trim()}`;
 }
@@ -66,8 +66,8 @@ const cases: Case[] = [
       await f.kernel.run('globalThis.replays = 0');
       const frames = f.kernel.frames('execute_request', execute('globalThis.replays++'));
       const from = f.kernel.kernelLog.length;
-      await f.kernel.sendRaw(frames, { waitMs: 1000 });
-      await f.kernel.sendRaw(frames, { waitMs: 1000 });
+      await f.kernel.sendRaw(frames, { waitMs: 600 });
+      await f.kernel.sendRaw(frames, { waitMs: 600 });
       const runs = (await f.kernel.run('globalThis.replays')).text;
       return `runs: ${runs}; log: ${f.kernel.logSince(from).trim()}`;
     },
@@ -84,7 +84,7 @@ const cases: Case[] = [
     match: /reply: none; log: .*expected 5 frames after the delimiter, got 2/,
     run: async (f) => {
       const from = f.kernel.kernelLog.length;
-      const reply = await f.kernel.sendRaw([DELIMITER, Buffer.from('sig'), json(header('kernel_info_request'))], { waitMs: 1000 });
+      const reply = await f.kernel.sendRaw([DELIMITER, Buffer.from('sig'), json(header('kernel_info_request'))], { waitMs: 600 });
       return `reply: ${reply ? 'yes' : 'none'}; log: ${f.kernel.logSince(from).trim()}`;
     },
   },
@@ -94,7 +94,7 @@ const cases: Case[] = [
     match: /reply: none; log: .*malformed JSON/,
     run: async (f) => {
       const from = f.kernel.kernelLog.length;
-      const reply = await f.kernel.sendRaw(signed(f, [Buffer.from('{"msg_type": "kernel_info_request",'), json({}), json({}), json({})]), { waitMs: 1000 });
+      const reply = await f.kernel.sendRaw(signed(f, [Buffer.from('{"msg_type": "kernel_info_request",'), json({}), json({}), json({})]), { waitMs: 600 });
       return `reply: ${reply ? 'yes' : 'none'}; log: ${f.kernel.logSince(from).trim()}`;
     },
   },
@@ -104,7 +104,7 @@ const cases: Case[] = [
     match: /reply: none; log: .*header lacks msg_type or msg_id/,
     run: async (f) => {
       const from = f.kernel.kernelLog.length;
-      const reply = await f.kernel.sendRaw(signed(f, [json({ msg_id: 'x' }), json({}), json({}), json({})]), { waitMs: 1000 });
+      const reply = await f.kernel.sendRaw(signed(f, [json({ msg_id: 'x' }), json({}), json({}), json({})]), { waitMs: 600 });
       return `reply: ${reply ? 'yes' : 'none'}; log: ${f.kernel.logSince(from).trim()}`;
     },
   },
@@ -114,7 +114,7 @@ const cases: Case[] = [
     match: /reply: none; log: .*content is not an object/,
     run: async (f) => {
       const from = f.kernel.kernelLog.length;
-      const reply = await f.kernel.sendRaw(signed(f, [json(header('execute_request')), json({}), json({}), json(['globalThis.x = 1'])]), { waitMs: 1000 });
+      const reply = await f.kernel.sendRaw(signed(f, [json(header('execute_request')), json({}), json({}), json(['globalThis.x = 1'])]), { waitMs: 600 });
       return `reply: ${reply ? 'yes' : 'none'}; log: ${f.kernel.logSince(from).trim()}`;
     },
   },
@@ -163,7 +163,7 @@ const cases: Case[] = [
     match: /reply: none; log: .*unknown message type frobnicate_request; ignored/,
     run: async (f) => {
       const from = f.kernel.kernelLog.length;
-      const reply = await f.kernel.sendRaw(f.kernel.frames('frobnicate_request', {}), { waitMs: 1000 });
+      const reply = await f.kernel.sendRaw(f.kernel.frames('frobnicate_request', {}), { waitMs: 600 });
       return `reply: ${reply ? 'yes' : 'none'}; log: ${f.kernel.logSince(from).trim()}`;
     },
   },
@@ -173,7 +173,7 @@ const cases: Case[] = [
     match: /reply: none; log: .*unknown message type frobnicate_request; ignored/,
     run: async (f) => {
       const from = f.kernel.kernelLog.length;
-      const reply = await f.kernel.sendRaw(f.kernel.frames('frobnicate_request', {}), { channel: 'control', waitMs: 1000 });
+      const reply = await f.kernel.sendRaw(f.kernel.frames('frobnicate_request', {}), { channel: 'control', waitMs: 600 });
       return `reply: ${reply ? 'yes' : 'none'}; log: ${f.kernel.logSince(from).trim()}`;
     },
   },
@@ -233,7 +233,7 @@ const cases: Case[] = [
     match: /reply: none; log: .*dropped a message on control: bad signature/,
     run: async (f) => {
       const from = f.kernel.kernelLog.length;
-      const reply = await f.kernel.sendRaw(f.kernel.frames('shutdown_request', { restart: false }, { key: 'guess' }), { channel: 'control', waitMs: 1000 });
+      const reply = await f.kernel.sendRaw(f.kernel.frames('shutdown_request', { restart: false }, { key: 'guess' }), { channel: 'control', waitMs: 600 });
       return `reply: ${reply ? 'yes' : 'none'}; log: ${f.kernel.logSince(from).trim()}`;
     },
   },
