@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropCapture, ingestChanges, readPosition, ReplicationConnection, replicationNames } from '../../src/cdc/index.js';
+import { savePosition } from '../../src/cdc/position-store.js';
+import type { IngestResult } from '../../src/ingest/index.js';
 import { connect, type Connector } from '../../src/connectors/index.js';
 import type { PostgresConnection } from '../../src/connectors/postgres.js';
 import { embeddedDuckDB } from '../../src/sql/duckdb.js';
@@ -151,4 +153,21 @@ describe('CDC across a kill, a lost connection and bad set-ups', () => {
     await expect(ctx.magic('ingest', 'cdcpg2.public.cdc_nokey --into lake/nokey --mode cdc --cursor id')).rejects.toThrow(/--cursor does not go with --mode cdc/);
     expect(await readPosition(ctx.session, 'lake/nokey')).toBeUndefined();
   }, 120_000);
+
+  it('takes the snapshot again when a run died after creating its slot and before the snapshot was stored', async () => {
+    await pg.query('DROP TABLE IF EXISTS public.cdc_busy');
+    await pg.query('CREATE TABLE public.cdc_busy (id int PRIMARY KEY)');
+    await pg.query('INSERT INTO public.cdc_busy SELECT generate_series(1, 10)');
+    const names = replicationNames(dir, 'lake/redo');
+    // What a run killed mid-snapshot leaves: its position without an LSN, and its slot.
+    await savePosition(ctx.session, { destination: 'lake/redo', table: 'public.cdc_busy', database: pg.displayUri, ...names });
+    await pg.query(`SELECT pg_create_logical_replication_slot($1, 'pgoutput')`, [names.slot]);
+    try {
+      const redone = (await ctx.magic('ingest', 'cdcpg2.public.cdc_busy --into lake/redo --mode cdc')) as IngestResult;
+      expect(redone.changes?.snapshot).toBe(10);
+      expect(await differences('cdc_busy', 'lake/redo')).toBe(0);
+    } finally {
+      await dropCapture(ctx.session, 'cdcpg2.public.cdc_busy', { into: 'lake/redo' });
+    }
+  }, 60_000);
 });
