@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runWithOutput } from '../../src/display/output.js';
 import { ensureRuntime, installedRuntime, runtimeDir } from '../../src/runtimes/install.js';
 import { describeRuntime, parseRuntime, runtimeKey, sameRuntime } from '../../src/runtimes/spec.js';
+import { startWorker } from '../../src/runtimes/runtime-workers.js';
 import { RecordingSink } from '../helpers/magic-context.js';
 
 const base = { tfjs: '4.22.0', backend: 'wasm' as const, packages: {} };
@@ -55,6 +56,17 @@ describe('ensureRuntime', () => {
     const again = new RecordingSink();
     expect(await runWithOutput(again, () => ensureRuntime(spec, root))).toBe(dir);
     expect(again.outputs).toEqual([]);
+  }, 180_000);
+
+  it('installs the packages a runtime lists beside its tfjs, and its worker imports them before scoring', async () => {
+    const withPackage = { tfjs: '4.21.0', backend: 'cpu' as const, packages: { 'is-number': '7.0.0' } };
+    const worker = await runWithOutput(new RecordingSink(), () => startWorker(withPackage, root));
+    try {
+      expect(worker.hello).toMatchObject({ tfjs: '4.21.0', backend: 'cpu' });
+      expect(installedRuntime(runtimeDir(withPackage, root))!.installed['is-number']).toBe('7.0.0');
+    } finally {
+      worker.kill();
+    }
   }, 180_000);
 
   it('fails with npm\'s reason for a version that does not exist, and installs nothing', async () => {
