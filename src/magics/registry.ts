@@ -25,6 +25,8 @@ export const magicTable = {
   // schema area
   schema: () => import('./schema/schema.js'),
   ingest: () => import('./schema/ingest.js'),
+  // streams area
+  watch: () => import('./streams/watch.js'),
   // ml area
   train: () => import('./ml/train.js'),
   predict: () => import('./ml/predict.js'),

@@ -5,3 +5,4 @@ export { StreamTable, ENVELOPE, type MalformedMessages } from './stream-table.js
 export { inferPayloadFields, type PayloadField } from './infer-schema.js';
 export { schemaTimeline, StreamSchemaTimeline, type StreamSchemaChange } from './schema-timeline.js';
 export { locateChanges } from './locate-changes.js';
+export { watchStream, WatchReport, type WatchOptions } from './watch.js';

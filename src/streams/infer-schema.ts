@@ -22,6 +22,8 @@ export interface PayloadField {
  * `payload` of valid JSON objects.
  */
 export async function inferPayloadFields(connection: DuckDBConnection, payloads: string): Promise<PayloadField[]> {
+  const present = await connection.runAndReadAll(`SELECT 1 FROM (${payloads}) LIMIT 1`);
+  if (present.getRows().length === 0) return [];
   const file = join(tmpdir(), `dk-stream-sample-${process.pid}-${randomUUID()}.ndjson`);
   try {
     // json() rewrites each message on one line: pretty-printed messages would otherwise break the NDJSON.
