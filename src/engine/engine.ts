@@ -124,7 +124,7 @@ export class Engine implements Interpreter {
     const { js, map, program } = transpile(prepared, filename);
     const rewritten = rewriteCell(js, program);
     rewritten.declared.forEach((name) => this.declared.add(name));
-    this.cells.add(filename, source, rewritten.map.toString(), map);
+    this.cells.add(filename, source, rewritten.map, map);
     const script = new vm.Script(rewritten.code, { filename });
     return await (script.runInThisContext({ displayErrors: false }) as Promise<unknown>);
   }

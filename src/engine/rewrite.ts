@@ -12,7 +12,8 @@ export const RUNTIME = {
 
 export interface RewrittenCell {
   code: string;
-  map: ReturnType<MagicString['generateMap']>;
+  /** The source map back to the transpiled code, made when first asked for (an error): most cells never need it. */
+  map: () => string;
   /** Top-level names the cell declares (they become globals that later cells see). */
   declared: string[];
 }
@@ -160,5 +161,5 @@ export function rewriteCell(js: string, parsed: Program = parseCell(js)): Rewrit
   const publish = functionNames.map((name) => `globalThis.${name} = ${name};`).join(' ');
   s.prepend(`${unique.length ? `var ${unique.join(', ')}; ` : ''}(async () => {${publish}`);
   s.append('\n})()');
-  return { code: s.toString(), map: s.generateMap({ hires: 'boundary', includeContent: false }), declared: unique };
+  return { code: s.toString(), map: () => s.generateMap({ hires: 'boundary', includeContent: false }).toString(), declared: unique };
 }

@@ -7,17 +7,24 @@ import { CellSyntaxError } from './transpile.js';
 interface CellMaps {
   source: string;
   /** Maps the script that ran back to the transpiled JS. */
-  rewrite: TraceMap;
+  rewrite: () => TraceMap;
   /** Maps the transpiled JS back to the cell as written; absent when the cell ran as written. */
-  transpile?: TraceMap;
+  transpile?: () => TraceMap;
 }
+
+// A cell's maps are decoded (and the rewrite's generated) on its first error only: a profile of `1 + 1` put
+// generating and parsing them at a tenth of the cell's CPU.
+const once = <T>(make: () => T): (() => T) => {
+  let value: T | undefined;
+  return () => (value ??= make());
+};
 
 /** Source maps of every cell run so far, so errors thrown later (callbacks) still point into their cell. */
 export class CellRegistry {
   private readonly cells = new Map<string, CellMaps>();
 
-  add(filename: string, source: string, rewriteMap: string, transpileMap: string | undefined): void {
-    this.cells.set(filename, { source, rewrite: new TraceMap(rewriteMap), transpile: transpileMap === undefined ? undefined : new TraceMap(transpileMap) });
+  add(filename: string, source: string, rewriteMap: () => string, transpileMap: string | undefined): void {
+    this.cells.set(filename, { source, rewrite: once(() => new TraceMap(rewriteMap())), transpile: transpileMap === undefined ? undefined : once(() => new TraceMap(transpileMap)) });
   }
 
   has(filename: string): boolean {
@@ -28,9 +35,9 @@ export class CellRegistry {
   locate(filename: string, line: number, column: number): { line: number; column: number; text: string } | undefined {
     const cell = this.cells.get(filename);
     if (!cell) return undefined;
-    const js = originalPositionFor(cell.rewrite, { line, column });
+    const js = originalPositionFor(cell.rewrite(), { line, column });
     if (js.line === null) return undefined;
-    const ts = cell.transpile ? originalPositionFor(cell.transpile, { line: js.line, column: js.column ?? 0 }) : js;
+    const ts = cell.transpile ? originalPositionFor(cell.transpile(), { line: js.line, column: js.column ?? 0 }) : js;
     if (ts.line === null) return undefined;
     return { line: ts.line, column: ts.column ?? 0, text: cell.source.split('\n')[ts.line - 1] ?? '' };
   }
