@@ -53,8 +53,8 @@ export class OnlineFeatureReader {
 
   /** Features of each row's entities (`row[view.entity]`), defaults filled in where a view declares them. */
   async read(rows: readonly Record<string, unknown>[]): Promise<OnlineRow[]> {
-    let replies = await this.fetch(rows);
-    if (this.pointersMoved(replies)) replies = await this.fetch(rows);
+    let { replies, used } = await this.fetch(rows);
+    if (this.pointersMoved(replies, used)) ({ replies } = await this.fetch(rows));
     const pointers = this.views.length;
     return rows.map((_row, r) => {
       const values: Record<string, FeatureValue> = {};
@@ -72,12 +72,14 @@ export class OnlineFeatureReader {
     });
   }
 
-  private async fetch(rows: readonly Record<string, unknown>[]): Promise<unknown[]> {
+  /** One pipeline: the pointers, then HMGETs against the versions known now (`used`, as concurrent batches move them). */
+  private async fetch(rows: readonly Record<string, unknown>[]): Promise<{ replies: unknown[]; used: (string | null | undefined)[] }> {
     const pipeline = this.redis.pipeline();
+    const used = this.views.map((view) => this.versions.get(view.name));
     for (const view of this.views) pipeline.get(onlineKeys(view).current);
     for (const row of rows) {
-      for (const view of this.views) {
-        const version = this.versions.get(view.name);
+      for (const [v, view] of this.views.entries()) {
+        const version = used[v];
         const entity = row[view.entity];
         if (version === undefined || version === null || entity === undefined || entity === null) pipeline.echo('');
         else pipeline.hmget(onlineKeys(view).entity(version, String(entity)), ...view.features, EVENT_TIME_FIELD);
@@ -91,18 +93,18 @@ export class OnlineFeatureReader {
     }
     const failed = results?.find(([error]) => error);
     if (!results || failed) throw redisError(failed?.[0] ?? 'no reply', this.url, 'read features from');
-    return results.map(([, value]) => (typeof value === 'string' && value === '' ? undefined : value));
+    return { replies: results.map(([, value]) => (typeof value === 'string' && value === '' ? undefined : value)), used };
   }
 
-  /** Notes the pointers a batch saw; true when one differs from what the batch read with. */
-  private pointersMoved(replies: unknown[]): boolean {
+  /** Notes the pointers a batch saw; true when one differs from the version the batch read with. */
+  private pointersMoved(replies: unknown[], used: (string | null | undefined)[]): boolean {
     let moved = false;
     this.views.forEach((view, v) => {
       const pointer = (replies[v] as string | null | undefined) ?? null;
       if (pointer === null) {
         throw new DataKernelError(`Feature view ${view.name} has not been materialized into Redis at ${redactUrl(this.url)}`, `Run %features materialize ${view.name} first.`);
       }
-      if (this.versions.get(view.name) !== pointer) moved = true;
+      if (used[v] !== pointer) moved = true;
       this.versions.set(view.name, pointer);
     });
     return moved;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OnlineFeatureReader } from '../../src/features/index.js';
 import { loadCachedModel } from '../../src/ml/predict.js';
 import { embeddedDuckDB } from '../../src/sql/duckdb.js';
 import { TestMagicContext } from '../helpers/magic-context.js';
@@ -102,6 +103,16 @@ describe('%serve --features: requests carry entity keys, features come from Redi
       return answers;
     });
     expect((await Promise.all(clients)).flat().every(Boolean)).toBe(true);
+  });
+
+  it('a fresh reader answers its first batches right when they arrive together', async () => {
+    const reader = await OnlineFeatureReader.open(['fs_a'], { session: ctx.session });
+    try {
+      const batches = await Promise.all(Array.from({ length: 16 }, (_, i) => reader.read([{ user_id: i * 11 }])));
+      expect(batches.map(([row]) => [row.missing, row.values.x1])).toEqual(Array.from({ length: 16 }, (_, i) => [[], latest.get(i * 11)!.x1]));
+    } finally {
+      reader.close();
+    }
   });
 
   it('%drift compares served features with the training set', async () => {
