@@ -148,9 +148,16 @@ export function rewriteCell(js: string, parsed: Program = parseCell(js)): Rewrit
         if (index === body.length - 1) {
           const expression = node.expression as AnyNode;
           const marked = expression.type === 'AssignmentExpression' && expression.left.type === 'Identifier' && expression.left.name === RUNTIME.value;
-          if (marked) s.overwrite(node.start, expression.right.start, 'return (');
-          else s.appendLeft(node.start, 'return (');
-          s.prependRight(expression.end, ')');
+          if (!marked) {
+            s.appendLeft(node.start, 'return (');
+            s.prependRight(expression.end, ')');
+            return;
+          }
+          // The marker's own parentheses lie outside its right operand, when esbuild keeps them.
+          const { right } = expression;
+          s.overwrite(node.start, right.start, 'return (');
+          if (right.end < expression.end) s.overwrite(right.end, expression.end, ')');
+          else s.prependRight(right.end, ')');
         }
         return;
     }

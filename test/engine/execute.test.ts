@@ -23,6 +23,13 @@ describe('TypeScript cells', () => {
     expect(outcome.status === 'ok' && outcome.result).toBeUndefined();
   });
 
+  it('returns a last expression esbuild prints in parentheses (an async arrow, an object, a sequence)', async () => {
+    expect(await value('const add: number = 1;\n(async (a: number) => a + add)')).toMatch(/^\[AsyncFunction/);
+    expect(await value('let s: number = 0;\n(s = 4, s + 1)')).toBe('5');
+    expect(await value("const key: string = 'k'; ({ [key]: 1 })")).toBe('{ k: 1 }');
+    expect(await value('const f = async (a: number) => a + 1; (async (x: number) => await f(x))')).toMatch(/AsyncFunction/);
+  });
+
   it('maps an error in a marked last expression to its column as written', async () => {
     const { outcome } = await run('const bad: any = null\n  bad.field');
     expect(outcome.status).toBe('error');
