@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import vm from 'node:vm';
 import { clearOutput, display, input } from '../display/display-api.js';
 import { format } from '../display/format.js';
 import { isDisplayable, type MimeBundle } from '../display/mime.js';
@@ -19,7 +18,7 @@ import { isComplete } from './is-complete.js';
 import { magicContext } from './magic-context.js';
 import { importForCell, requireForCell } from './modules.js';
 import { rewriteCell } from './rewrite.js';
-import { CellRegistry, errorInfo } from './traceback.js';
+import { CellRegistry, errorInfo, type CellMapTexts } from './traceback.js';
 import { transpile } from './transpile.js';
 
 export interface EngineOptions {
@@ -28,6 +27,7 @@ export interface EngineOptions {
 }
 
 const scope = globalThis as unknown as Record<string, unknown>;
+const globalEval = globalThis.eval;
 
 function defineHidden(name: string, value: unknown): void {
   Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
@@ -120,13 +120,13 @@ export class Engine implements Interpreter {
     const cellMagic = parseCellMagic(source);
     if (cellMagic) return invokeMagic(cellMagic.name, cellMagic.line, cellMagic.body, this.magicContext());
     const filename = this.cellName();
-    const prepared = wrapObjectLiteral(expandLineCommands(source));
-    const { js, map, program } = transpile(prepared, filename);
+    const { js, program } = transpile(prepareCell(source), filename);
     const rewritten = rewriteCell(js, program);
     rewritten.declared.forEach((name) => this.declared.add(name));
-    this.cells.add(filename, source, rewritten.map, map);
-    const script = new vm.Script(rewritten.code, { filename });
-    return await (script.runInThisContext({ displayErrors: false }) as Promise<unknown>);
+    this.cells.add(filename, source, () => cellMaps(source, filename));
+    // Indirect eval, not vm.Script: V8 keeps every vm.Script's compiled script for the isolate's life
+    // (1.1 KB a cell), while eval's code is collected; sourceURL still names the cell in stacks.
+    return await (globalEval(`${rewritten.code}\n//# sourceURL=${filename}`) as Promise<unknown>);
   }
 
   /**
@@ -235,6 +235,17 @@ export class Engine implements Interpreter {
 }
 
 /** Several help lines in one cell page one after the other, as IPython's pager shows them. */
+/** The cell with its magic, shell and help lines made calls, and a lone object literal made an expression. */
+function prepareCell(source: string): string {
+  return wrapObjectLiteral(expandLineCommands(source));
+}
+
+/** A cell's maps, from compiling it again as evaluate did (the same input compiles the same way). */
+function cellMaps(source: string, filename: string): CellMapTexts {
+  const { js, map, program } = transpile(prepareCell(source), filename);
+  return { rewrite: rewriteCell(js, program).map(), transpile: map };
+}
+
 function joinPages(pages: MimeBundle[]): MimeBundle {
   if (pages.length === 1) return pages[0];
   return { 'text/plain': pages.map((page) => String(page['text/plain'] ?? '')).join('\n\n') };

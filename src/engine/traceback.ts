@@ -4,27 +4,34 @@ import { DataKernelError, InterruptedError } from '../errors.js';
 import type { ErrorInfo } from './interpreter.js';
 import { CellSyntaxError } from './transpile.js';
 
-interface CellMaps {
-  source: string;
-  /** Maps the script that ran back to the transpiled JS. */
-  rewrite: () => TraceMap;
-  /** Maps the transpiled JS back to the cell as written; absent when the cell ran as written. */
-  transpile?: () => TraceMap;
+/** A cell's source maps as JSON: the script that ran back to the transpiled JS, and that back to the cell. */
+export interface CellMapTexts {
+  rewrite: string;
+  /** Absent when the cell ran as written. */
+  transpile?: string;
 }
 
-// A cell's maps are decoded (and the rewrite's generated) on its first error only: a profile of `1 + 1` put
-// generating and parsing them at a tenth of the cell's CPU.
-const once = <T>(make: () => T): (() => T) => {
-  let value: T | undefined;
-  return () => (value ??= make());
-};
+interface CellMaps {
+  source: string;
+  maps: () => { rewrite: TraceMap; transpile?: TraceMap };
+}
 
-/** Source maps of every cell run so far, so errors thrown later (callbacks) still point into their cell. */
+/**
+ * Source maps of every cell run so far, so errors thrown later (callbacks) still point into their cell. A cell's
+ * maps are made again from its source on its first error only: a profile of `1 + 1` put making them at a tenth
+ * of the cell's CPU, and keeping them (or what makes them) cost 1.5 KB a cell for the session's life.
+ */
 export class CellRegistry {
   private readonly cells = new Map<string, CellMaps>();
 
-  add(filename: string, source: string, rewriteMap: () => string, transpileMap: string | undefined): void {
-    this.cells.set(filename, { source, rewrite: once(() => new TraceMap(rewriteMap())), transpile: transpileMap === undefined ? undefined : once(() => new TraceMap(transpileMap)) });
+  add(filename: string, source: string, makeMaps: () => CellMapTexts): void {
+    let decoded: ReturnType<CellMaps['maps']> | undefined;
+    const maps = () => {
+      if (decoded) return decoded;
+      const texts = makeMaps();
+      return (decoded = { rewrite: new TraceMap(texts.rewrite), transpile: texts.transpile === undefined ? undefined : new TraceMap(texts.transpile) });
+    };
+    this.cells.set(filename, { source, maps });
   }
 
   has(filename: string): boolean {
@@ -35,9 +42,10 @@ export class CellRegistry {
   locate(filename: string, line: number, column: number): { line: number; column: number; text: string } | undefined {
     const cell = this.cells.get(filename);
     if (!cell) return undefined;
-    const js = originalPositionFor(cell.rewrite(), { line, column });
+    const maps = cell.maps();
+    const js = originalPositionFor(maps.rewrite, { line, column });
     if (js.line === null) return undefined;
-    const ts = cell.transpile ? originalPositionFor(cell.transpile(), { line: js.line, column: js.column ?? 0 }) : js;
+    const ts = maps.transpile ? originalPositionFor(maps.transpile, { line: js.line, column: js.column ?? 0 }) : js;
     if (ts.line === null) return undefined;
     return { line: ts.line, column: ts.column ?? 0, text: cell.source.split('\n')[ts.line - 1] ?? '' };
   }
@@ -45,7 +53,7 @@ export class CellRegistry {
 
 const FRAME = /^\s*at (?:(.*?) \()?(cell\[[\w.]+\]):(\d+):(\d+)\)?$/;
 // Frames inside the engine and Node's internals say nothing about the user's code.
-const INTERNAL = /\/(dist\/)?src\/display\/output\.|\(node:internal|^\s*at node:internal|\/src\/engine\/|\/dist\/src\/engine\/|\(node:vm|node:async_hooks|^\s*at new Promise \(<anonymous>\)$/;
+const INTERNAL = /^\s*at eval \(<anonymous>\)$|\/(dist\/)?src\/display\/output\.|\(node:internal|^\s*at node:internal|\/src\/engine\/|\/dist\/src\/engine\/|\(node:vm|node:async_hooks|^\s*at new Promise \(<anonymous>\)$/;
 
 function snippet(line: number, column: number, text: string): string[] {
   const gutter = `${line} | `;
