@@ -1,9 +1,11 @@
 // Kernel start-up (launch -> first kernel_info_reply) and execute round-trip of `1 + 1` (execute_request sent ->
 // execute_reply and idle status received), measured by the same Python client (jupyter_client's KernelManager and
-// Session over ZeroMQ) for datakernel and for the IPython kernel (Debian's python3-ipykernel) in one run.
-// Targets (issue 13): start-up <= 0.3 s, median round-trip <= 1 ms on an idle machine, ahead of IPython under load.
-// Deno's kernel is not measured: no `deno` binary on this machine (only npm and Debian are reachable).
+// Session over ZeroMQ) for datakernel, the IPython kernel (Debian's python3-ipykernel) and Deno's kernel (from npm)
+// in one run. Targets (issue 13): start-up <= 0.3 s, median round-trip <= 1 ms on an idle machine, ahead of both
+// references under load.
+import { loadavg } from 'node:os';
 import { installTestKernel, runPython } from '../test/helpers/jupyter.js';
+import { addDenoKernel } from './references/deno-kernel.js';
 
 const quick = Boolean(process.env.BENCH_QUICK);
 const starts = quick ? 3 : 5;
@@ -18,9 +20,12 @@ interface Samples {
   cpuPerExecute: number;
 }
 
+type Kernel = 'datakernel' | 'python3' | 'deno';
+
 const jupyter = installTestKernel();
+const kernels: Kernel[] = ['datakernel', 'python3', ...(addDenoKernel(jupyter) ? (['deno'] as const) : [])];
 try {
-  const samples = await runPython<Record<'datakernel' | 'python3', Samples>>(
+  const samples = await runPython<Partial<Record<Kernel, Samples>>>(
     `
     import os, time, zmq
     from jupyter_client.manager import KernelManager
@@ -98,7 +103,7 @@ try {
         km.shutdown_kernel(now=True)
         return {"startup": startup, "roundTrip": trips, "kernelInfoTrip": info_trips, "cpuPerExecute": cpu}
 
-    emit({"datakernel": measure("datakernel"), "python3": measure("python3")})
+    emit({name: measure(name) for name in ${JSON.stringify(kernels)}})
     `,
     jupyter,
     { timeoutMs: 600_000 },
@@ -106,16 +111,20 @@ try {
   const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
   const median = (xs: number[]) => sorted(xs)[Math.floor(xs.length / 2)];
   const p99 = (xs: number[]) => sorted(xs)[Math.min(xs.length - 1, Math.floor(xs.length * 0.99))];
-  const line = (name: string, ours: number, reference: number, unit: 's' | 'ms') => {
+  const { datakernel, python3, deno } = samples as Record<Kernel, Samples>;
+  console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} (2 cores)`);
+  const line = (name: string, pick: (s: Samples) => number, unit: 's' | 'ms') => {
     const digits = unit === 's' ? 3 : 2;
-    console.log(`${name}: ${ours.toFixed(digits)} ${unit} (${(ours / reference).toFixed(2)}x vs IPython kernel ${reference.toFixed(digits)} ${unit})`);
+    const scale = unit === 'ms' ? 1000 : 1;
+    const ours = pick(datakernel) * scale;
+    const versus = (label: string, reference: Samples | undefined) => (reference ? `, ${(ours / (pick(reference) * scale)).toFixed(2)}x vs ${label} ${(pick(reference) * scale).toFixed(digits)} ${unit}` : '');
+    console.log(`${name}: ${ours.toFixed(digits)} ${unit} (${versus('IPython kernel', python3).slice(2)}${versus("Deno's kernel", deno)})`);
   };
-  const { datakernel, python3 } = samples;
-  line('kernel startup median (launch -> kernel_info_reply)', median(datakernel.startup), median(python3.startup), 's');
-  line('kernel execute round-trip median (1 + 1)', median(datakernel.roundTrip) * 1000, median(python3.roundTrip) * 1000, 'ms');
-  line('kernel execute round-trip p99 (1 + 1)', p99(datakernel.roundTrip) * 1000, p99(python3.roundTrip) * 1000, 'ms');
-  line('kernel CPU per execute (1 + 1)', datakernel.cpuPerExecute * 1000, python3.cpuPerExecute * 1000, 'ms');
-  line('kernel kernel_info round-trip median (protocol only)', median(datakernel.kernelInfoTrip) * 1000, median(python3.kernelInfoTrip) * 1000, 'ms');
+  line('kernel startup median (launch -> kernel_info_reply)', (s) => median(s.startup), 's');
+  line('kernel execute round-trip median (1 + 1)', (s) => median(s.roundTrip), 'ms');
+  line('kernel execute round-trip p99 (1 + 1)', (s) => p99(s.roundTrip), 'ms');
+  line('kernel CPU per execute (1 + 1)', (s) => s.cpuPerExecute, 'ms');
+  line('kernel kernel_info round-trip median (protocol only)', (s) => median(s.kernelInfoTrip), 'ms');
 } finally {
   jupyter.cleanup();
 }

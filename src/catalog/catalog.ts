@@ -37,3 +37,15 @@ export async function withCatalog<T>(session: Session, fn: (connection: DuckDBCo
     }
   }
 }
+
+/**
+ * `withCatalog` for the owner of the tables `ddl` creates (CREATE TABLE IF NOT EXISTS ...): every call makes
+ * sure they exist, as a fresh project or an older catalog may lack them.
+ */
+export function catalogTables(ddl: string): <T>(session: Session, fn: (connection: DuckDBConnection) => Promise<T>) => Promise<T> {
+  return (session, fn) =>
+    withCatalog(session, async (connection) => {
+      await connection.run(ddl);
+      return fn(connection);
+    });
+}

@@ -1,5 +1,4 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
-import { withCatalog } from '../catalog/catalog.js';
+import { catalogTables } from '../catalog/catalog.js';
 import type { Session } from '../session/session.js';
 import { formatLsn, parseLsn, type Lsn } from './lsn.js';
 
@@ -19,8 +18,7 @@ export interface CdcPosition {
   compacted?: Lsn;
 }
 
-async function ensureTable(connection: DuckDBConnection): Promise<void> {
-  await connection.run(`CREATE TABLE IF NOT EXISTS cdc_positions (
+const withPositions = catalogTables(`CREATE TABLE IF NOT EXISTS cdc_positions (
     destination VARCHAR PRIMARY KEY,
     source_table VARCHAR NOT NULL,
     source_database VARCHAR NOT NULL,
@@ -30,12 +28,10 @@ async function ensureTable(connection: DuckDBConnection): Promise<void> {
     compacted_lsn VARCHAR,
     updated_at TIMESTAMPTZ NOT NULL
   )`);
-}
 
 /** The stored position of a destination, if CDC fed it before. */
 export async function readPosition(session: Session, destination: string): Promise<CdcPosition | undefined> {
-  return withCatalog(session, async (connection) => {
-    await ensureTable(connection);
+  return withPositions(session, async (connection) => {
     const reader = await connection.runAndReadAll('SELECT * FROM cdc_positions WHERE destination = $1', [destination]);
     const row = reader.getRowObjectsJS()[0];
     if (!row) return undefined;
@@ -53,8 +49,7 @@ export async function readPosition(session: Session, destination: string): Promi
 
 /** Stores (or replaces) a destination's position. */
 export async function savePosition(session: Session, position: CdcPosition): Promise<void> {
-  await withCatalog(session, async (connection) => {
-    await ensureTable(connection);
+  await withPositions(session, async (connection) => {
     const lsn = (value?: Lsn) => (value === undefined ? null : formatLsn(value));
     await connection.run('INSERT OR REPLACE INTO cdc_positions VALUES ($1, $2, $3, $4, $5, $6, $7, now())', [
       position.destination,
@@ -70,8 +65,7 @@ export async function savePosition(session: Session, position: CdcPosition): Pro
 
 /** Forgets a destination's position (its slot was dropped). */
 export async function clearPosition(session: Session, destination: string): Promise<void> {
-  await withCatalog(session, async (connection) => {
-    await ensureTable(connection);
+  await withPositions(session, async (connection) => {
     await connection.run('DELETE FROM cdc_positions WHERE destination = $1', [destination]);
   });
 }

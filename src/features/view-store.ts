@@ -1,5 +1,4 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
-import { withCatalog } from '../catalog/catalog.js';
+import { catalogTables } from '../catalog/catalog.js';
 import { DataKernelError } from '../errors.js';
 import { currentSession, type Session } from '../session/session.js';
 import { embeddedDuckDB } from '../sql/duckdb.js';
@@ -13,12 +12,7 @@ const SCHEMA = `
     watermark TIMESTAMP, rows BIGINT NOT NULL, started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP NOT NULL)`;
 
 /** Runs `fn` on the catalog with the feature tables created. */
-export async function withFeatureCatalog<T>(session: Session, fn: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
-  return withCatalog(session, async (connection) => {
-    await connection.run(SCHEMA);
-    return fn(connection);
-  });
-}
+export const withFeatureCatalog = catalogTables(SCHEMA);
 
 const TIME_TYPES = /^(TIMESTAMP.*|DATE)$/i;
 

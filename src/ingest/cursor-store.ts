@@ -1,5 +1,4 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
-import { withCatalog } from '../catalog/catalog.js';
+import { catalogTables } from '../catalog/catalog.js';
 import type { Session } from '../session/session.js';
 
 /** Where an incremental load stopped: the largest cursor value loaded into a destination. */
@@ -14,20 +13,17 @@ export interface IngestCursor {
   updatedAt: Date;
 }
 
-async function ensureTable(connection: DuckDBConnection): Promise<void> {
-  await connection.run(`CREATE TABLE IF NOT EXISTS ingest_cursors (
+const withCursors = catalogTables(`CREATE TABLE IF NOT EXISTS ingest_cursors (
     destination VARCHAR PRIMARY KEY,
     cursor_column VARCHAR NOT NULL,
     cursor_value VARCHAR NOT NULL,
     cursor_type VARCHAR NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL
   )`);
-}
 
 /** The stored cursor of a destination, if an incremental load ran before. */
 export async function readCursor(session: Session, destination: string): Promise<IngestCursor | undefined> {
-  return withCatalog(session, async (connection) => {
-    await ensureTable(connection);
+  return withCursors(session, async (connection) => {
     const reader = await connection.runAndReadAll(
       'SELECT cursor_column, cursor_value, cursor_type, epoch_ms(updated_at) AS ms FROM ingest_cursors WHERE destination = $1',
       [destination],
@@ -39,8 +35,7 @@ export async function readCursor(session: Session, destination: string): Promise
 
 /** Stores (or replaces) the cursor of a destination. */
 export async function saveCursor(session: Session, cursor: Omit<IngestCursor, 'updatedAt'>): Promise<void> {
-  await withCatalog(session, async (connection) => {
-    await ensureTable(connection);
+  await withCursors(session, async (connection) => {
     await connection.run(
       `INSERT OR REPLACE INTO ingest_cursors VALUES ($1, $2, $3, $4, now())`,
       [cursor.destination, cursor.column, cursor.value, cursor.type],
@@ -50,8 +45,7 @@ export async function saveCursor(session: Session, cursor: Omit<IngestCursor, 'u
 
 /** Forgets the cursor of a destination (an overwrite starts incremental loads afresh). */
 export async function clearCursor(session: Session, destination: string): Promise<void> {
-  await withCatalog(session, async (connection) => {
-    await ensureTable(connection);
+  await withCursors(session, async (connection) => {
     await connection.run('DELETE FROM ingest_cursors WHERE destination = $1', [destination]);
   });
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { withCatalog } from '../catalog/catalog.js';
+import { catalogTables } from '../catalog/catalog.js';
 import type { Session } from '../session/session.js';
 
 /** One epoch's numbers: training loss, and validation loss and metrics when there is a validation split. */
@@ -25,18 +25,17 @@ export interface Run {
   code: string;
 }
 
-const CREATE = `CREATE TABLE IF NOT EXISTS ml_runs (
+const withRuns = catalogTables(`CREATE TABLE IF NOT EXISTS ml_runs (
   id VARCHAR PRIMARY KEY, model VARCHAR NOT NULL, version INTEGER NOT NULL, started_at TIMESTAMP NOT NULL,
   duration_ms DOUBLE, task VARCHAR, kind VARCHAR, backend VARCHAR, solver VARCHAR, params JSON, history JSON,
-  metrics JSON, fingerprint VARCHAR, rows BIGINT, code VARCHAR)`;
+  metrics JSON, fingerprint VARCHAR, rows BIGINT, code VARCHAR)`);
 
 /** A fresh run id. */
 export const newRunId = (): string => randomUUID();
 
 /** Stores a run in the project's catalog. */
 export async function recordRun(session: Session, run: Run): Promise<void> {
-  await withCatalog(session, async (connection) => {
-    await connection.run(CREATE);
+  await withRuns(session, async (connection) => {
     await connection.run('INSERT INTO ml_runs VALUES ($1, $2, $3, $4::TIMESTAMP, $5, $6, $7, $8, $9, $10::JSON, $11::JSON, $12::JSON, $13, $14, $15)', [
       run.id,
       run.model,
@@ -59,8 +58,7 @@ export async function recordRun(session: Session, run: Run): Promise<void> {
 
 /** Runs of `model` (all models when omitted), oldest first. */
 export async function listRuns(session: Session, model?: string): Promise<Run[]> {
-  return withCatalog(session, async (connection) => {
-    await connection.run(CREATE);
+  return withRuns(session, async (connection) => {
     const reader = await connection.runAndReadAll(
       `SELECT id, model, version, started_at::VARCHAR AS started_at, duration_ms, task, kind, backend, solver, params::VARCHAR AS params,
          history::VARCHAR AS history, metrics::VARCHAR AS metrics, fingerprint, rows, code

@@ -1,5 +1,4 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
-import { withCatalog } from '../catalog/catalog.js';
+import { catalogTables } from '../catalog/catalog.js';
 import type { Session } from '../session/session.js';
 import type { ColumnSchema, TargetKind } from './model.js';
 
@@ -13,8 +12,7 @@ export interface SchemaSnapshot {
   columns: ColumnSchema[];
 }
 
-async function ensureTable(connection: DuckDBConnection): Promise<void> {
-  await connection.run(`CREATE TABLE IF NOT EXISTS schema_snapshots (
+const withSnapshots = catalogTables(`CREATE TABLE IF NOT EXISTS schema_snapshots (
     target VARCHAR NOT NULL,
     kind VARCHAR NOT NULL,
     taken_at TIMESTAMPTZ NOT NULL,
@@ -22,12 +20,10 @@ async function ensureTable(connection: DuckDBConnection): Promise<void> {
     row_count BIGINT NOT NULL,
     columns VARCHAR NOT NULL
   )`);
-}
 
 /** Records a snapshot in .datakernel/catalog.duckdb. */
 export async function saveSnapshot(session: Session, snapshot: SchemaSnapshot): Promise<void> {
-  await withCatalog(session, async (connection) => {
-    await ensureTable(connection);
+  await withSnapshots(session, async (connection) => {
     const statement = await connection.prepare('INSERT INTO schema_snapshots VALUES ($1, $2, to_timestamp($3::DOUBLE / 1000), $4, $5, $6)');
     statement.bind([snapshot.target, snapshot.kind, snapshot.takenAt.getTime(), snapshot.fingerprint, snapshot.rowCount, JSON.stringify(snapshot.columns)]);
     await statement.run();
@@ -36,8 +32,7 @@ export async function saveSnapshot(session: Session, snapshot: SchemaSnapshot): 
 
 /** Snapshots of `target`, newest first (at most `limit`). */
 export async function listSnapshots(session: Session, target: string, limit = 1000): Promise<SchemaSnapshot[]> {
-  return withCatalog(session, async (connection) => {
-    await ensureTable(connection);
+  return withSnapshots(session, async (connection) => {
     const statement = await connection.prepare(
       `SELECT target, kind, epoch_ms(taken_at) AS ms, fingerprint, row_count, columns FROM schema_snapshots
        WHERE target = $1 ORDER BY taken_at DESC LIMIT $2`,
