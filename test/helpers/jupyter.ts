@@ -25,6 +25,22 @@ import { fileURLToPath } from 'node:url';
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const PYTHON = '/usr/bin/python3';
 
+/** A message as the Python driver (test/helpers/python/jupyter_driver.py) reports it. */
+export interface DriverMessage {
+  msg_type: string;
+  content: Record<string, any>;
+  parent_id: string | null;
+  metadata?: Record<string, any>;
+}
+
+/** What the driver's `request` and `execute` give back: the reply and the IOPub messages between busy and idle. */
+export interface DriverExchange {
+  /** Set by scripts that keep the request's msg_id. */
+  request_id?: string;
+  reply: DriverMessage;
+  iopub: DriverMessage[];
+}
+
 /** A kernelspec installed into a throwaway prefix, and the environment that makes Jupyter find it. */
 export interface TestJupyter {
   /** The kernelspec name to pass to KernelManager / nbconvert. */

@@ -1,15 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installTestKernel, runPython, type TestJupyter } from '../helpers/jupyter.js';
-
-interface Msg {
-  msg_type: string;
-  content: Record<string, any>;
-  parent_id: string | null;
-}
-interface Exchange {
-  reply: Msg;
-  iopub: Msg[];
-}
+import { installTestKernel, runPython, type DriverExchange, type DriverMessage, type TestJupyter } from '../helpers/jupyter.js';
 
 // One kernel (connection file ip 127.0.0.1, so a wildcard bind would show as 0.0.0.0), driven by jupyter_client: interrupts both ways while a cell spins, stdin,
 // forged and malformed messages, restart with history, shutdown.
@@ -127,8 +117,8 @@ beforeAll(async () => {
 
 afterAll(() => jupyter?.cleanup());
 
-const ofType = (exchange: Exchange, type: string) => exchange.iopub.filter((m) => m.msg_type === type);
-const result = (exchange: Exchange) => ofType(exchange, 'execute_result')[0]?.content.data['text/plain'];
+const ofType = (exchange: DriverExchange, type: string) => exchange.iopub.filter((m) => m.msg_type === type);
+const result = (exchange: DriverExchange) => ofType(exchange, 'execute_result')[0]?.content.data['text/plain'];
 
 describe('kernel lifecycle through jupyter_client', () => {
   it('sends only messages that validate against the official schemas', () => {
@@ -145,10 +135,10 @@ describe('kernel lifecycle through jupyter_client', () => {
       const run = out[name];
       expect(run.heartbeat).toBe(true);
       expect(run.control.reply.content).toMatchObject({ status: 'ok', implementation: 'datakernel' });
-      expect(run.control.iopub.map((m: Msg) => m.content.execution_state)).toEqual(['busy', 'idle']);
+      expect(run.control.iopub.map((m: DriverMessage) => m.content.execution_state)).toEqual(['busy', 'idle']);
       if (name.endsWith('message')) {
         expect(run.interrupt.reply.content).toEqual({ status: 'ok' });
-        expect(run.interrupt.iopub.map((m: Msg) => m.content.execution_state)).toEqual(['busy', 'idle']);
+        expect(run.interrupt.iopub.map((m: DriverMessage) => m.content.execution_state)).toEqual(['busy', 'idle']);
       }
       expect(run.reply.content).toMatchObject({ status: 'error', ename: 'KeyboardInterrupt' });
       expect(ofType(run, 'error')[0].content.ename).toBe('KeyboardInterrupt');
@@ -162,7 +152,7 @@ describe('kernel lifecycle through jupyter_client', () => {
   });
 
   it('asks for input and passwords on stdin', () => {
-    expect(out.input_requests.map((m: Msg) => m.content)).toEqual([
+    expect(out.input_requests.map((m: DriverMessage) => m.content)).toEqual([
       { prompt: 'name? ', password: false },
       { prompt: 'Password: ', password: true },
     ]);

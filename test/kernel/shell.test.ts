@@ -1,21 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installTestKernel, runPython, type TestJupyter } from '../helpers/jupyter.js';
-
-interface Msg {
-  msg_type: string;
-  content: Record<string, any>;
-  parent_id: string | null;
-}
-interface Exchange {
-  request_id?: string;
-  reply: Msg;
-  iopub: Msg[];
-}
+import { installTestKernel, runPython, type DriverExchange, type TestJupyter } from '../helpers/jupyter.js';
 
 // One kernel, driven by jupyter_client over ZeroMQ, answers every shell request type; the checks below read
 // what it sent. Every message was validated against the official schemas (problems must stay empty).
 let jupyter: TestJupyter;
-let out: Record<string, Exchange> & { kernel_info: Exchange; problems: string[] };
+let out: Record<string, DriverExchange> & { kernel_info: DriverExchange; problems: string[] };
 
 beforeAll(async () => {
   jupyter = installTestKernel();
@@ -72,8 +61,8 @@ beforeAll(async () => {
 
 afterAll(() => jupyter?.cleanup());
 
-const types = (exchange: Exchange) => exchange.iopub.map((m) => m.msg_type);
-const ofType = (exchange: Exchange, type: string) => exchange.iopub.filter((m) => m.msg_type === type);
+const types = (exchange: DriverExchange) => exchange.iopub.map((m) => m.msg_type);
+const ofType = (exchange: DriverExchange, type: string) => exchange.iopub.filter((m) => m.msg_type === type);
 
 describe('shell requests through jupyter_client', () => {
   it('sends only messages that validate against the official schemas', () => {
@@ -83,12 +72,12 @@ describe('shell requests through jupyter_client', () => {
   it('wraps every request in busy ... idle with the request as parent', () => {
     for (const [name, exchange] of Object.entries(out)) {
       if (name === 'problems') continue;
-      const iopub = (exchange as Exchange).iopub;
+      const iopub = (exchange as DriverExchange).iopub;
       expect(iopub[0].content, name).toEqual({ execution_state: 'busy' });
       expect(iopub.at(-1)!.content, name).toEqual({ execution_state: 'idle' });
       const parents = new Set(iopub.map((m) => m.parent_id));
       expect(parents.size, name).toBe(1);
-      if ((exchange as Exchange).reply) expect((exchange as Exchange).reply.parent_id, name).toBe(iopub[0].parent_id);
+      if ((exchange as DriverExchange).reply) expect((exchange as DriverExchange).reply.parent_id, name).toBe(iopub[0].parent_id);
     }
   });
 

@@ -1,18 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installTestKernel, runPython, type TestJupyter } from '../helpers/jupyter.js';
-
-interface Msg {
-  msg_type: string;
-  content: Record<string, any>;
-}
-interface Exchange {
-  reply: Msg;
-  iopub: Msg[];
-}
+import { installTestKernel, runPython, type DriverExchange, type TestJupyter } from '../helpers/jupyter.js';
 
 // What a new user hit (issue 13), through jupyter_client over ZeroMQ against one real kernel.
 let jupyter: TestJupyter;
-let out: Record<string, Exchange> & { problems: string[] };
+let out: Record<string, DriverExchange> & { problems: string[] };
 
 beforeAll(async () => {
   jupyter = installTestKernel();
@@ -51,7 +42,7 @@ beforeAll(async () => {
 
 afterAll(() => jupyter?.cleanup());
 
-const result = (exchange: Exchange) => exchange.iopub.find((m) => m.msg_type === 'execute_result')?.content.data['text/plain'];
+const result = (exchange: DriverExchange) => exchange.iopub.find((m) => m.msg_type === 'execute_result')?.content.data['text/plain'];
 
 describe('what a new user hit, through jupyter_client', () => {
   it('sends only messages that validate against the official schemas', () => {
