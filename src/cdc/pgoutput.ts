@@ -70,35 +70,27 @@ class Reader {
     this.need(1);
     return this.buffer[this.at++];
   }
-  int16(): number {
-    this.need(2);
-    const value = this.buffer.readInt16BE(this.at);
-    this.at += 2;
+  /** A fixed-size field read by one of Buffer's readers. */
+  private fixed<T>(bytes: number, read: (at: number) => T): T {
+    this.need(bytes);
+    const value = read(this.at);
+    this.at += bytes;
     return value;
+  }
+  int16(): number {
+    return this.fixed(2, (at) => this.buffer.readInt16BE(at));
   }
   int32(): number {
-    this.need(4);
-    const value = this.buffer.readInt32BE(this.at);
-    this.at += 4;
-    return value;
+    return this.fixed(4, (at) => this.buffer.readInt32BE(at));
   }
   uint32(): number {
-    this.need(4);
-    const value = this.buffer.readUInt32BE(this.at);
-    this.at += 4;
-    return value;
+    return this.fixed(4, (at) => this.buffer.readUInt32BE(at));
   }
   uint64(): bigint {
-    this.need(8);
-    const value = this.buffer.readBigUInt64BE(this.at);
-    this.at += 8;
-    return value;
+    return this.fixed(8, (at) => this.buffer.readBigUInt64BE(at));
   }
   int64(): bigint {
-    this.need(8);
-    const value = this.buffer.readBigInt64BE(this.at);
-    this.at += 8;
-    return value;
+    return this.fixed(8, (at) => this.buffer.readBigInt64BE(at));
   }
   string(): string {
     const end = this.buffer.indexOf(0, this.at);

@@ -8,29 +8,24 @@ class Writer {
     this.parts.push(Buffer.from([typeof value === 'string' ? value.charCodeAt(0) : value]));
     return this;
   }
-  int16(value: number) {
-    const b = Buffer.alloc(2);
-    b.writeInt16BE(value);
+  /** A fixed-size field written by one of Buffer's writers. */
+  private fixed<T>(bytes: number, write: (b: Buffer, value: T) => unknown, value: T) {
+    const b = Buffer.alloc(bytes);
+    write(b, value);
     this.parts.push(b);
     return this;
+  }
+  int16(value: number) {
+    return this.fixed(2, (b, v: number) => b.writeInt16BE(v), value);
   }
   int32(value: number) {
-    const b = Buffer.alloc(4);
-    b.writeInt32BE(value);
-    this.parts.push(b);
-    return this;
+    return this.fixed(4, (b, v: number) => b.writeInt32BE(v), value);
   }
   uint32(value: number) {
-    const b = Buffer.alloc(4);
-    b.writeUInt32BE(value);
-    this.parts.push(b);
-    return this;
+    return this.fixed(4, (b, v: number) => b.writeUInt32BE(v), value);
   }
   int64(value: bigint) {
-    const b = Buffer.alloc(8);
-    b.writeBigInt64BE(value);
-    this.parts.push(b);
-    return this;
+    return this.fixed(8, (b, v: bigint) => b.writeBigInt64BE(v), value);
   }
   string(text: string) {
     this.parts.push(Buffer.from(`${text}\0`, 'utf8'));
