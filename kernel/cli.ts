@@ -79,6 +79,9 @@ export function buildCli(): Command {
     .option('--max-body-bytes <n>', 'larger request bodies get 413', String(8 * 1024 * 1024))
     .option('--log-inputs <file>', 'append every request row to this JSONL file (for %drift)')
     .option('--poll-seconds <s>', 'check the model folder for new versions every S seconds (0: only at start)', '0')
+    .option('--features <views>', 'feature views (v1,v2) to look up: requests carry their entity keys, the rest comes from Redis')
+    .option('--project <dir>', 'with --features: the project defining the views (default: the one holding --model-dir, else .)')
+    .option('--redis <url>', 'with --features: the Redis URI (default $DATAKERNEL_REDIS_URL or redis://127.0.0.1:6379)')
     .action(async (options: import('../src/serve/serve-command.js').ServeCommandOptions) => {
       const { serveCommand } = await import('../src/serve/serve-command.js');
       process.exitCode = await serveCommand(options);

@@ -3,6 +3,8 @@ import { availableParallelism } from 'node:os';
 import { InferenceServer, type InferenceServerOptions } from './inference-server.js';
 import { mergeSnapshots, type MetricsSnapshot } from './metrics.js';
 import { findVersionDirs, loadModelDir, pollModelDir } from './model-dir.js';
+import type { ScoringModel } from '../ml/model-store.js';
+import type { ServableModel } from './servable.js';
 
 /** `datakernel serve`: a model folder served by worker processes sharing one port. */
 export interface ServeDirOptions extends InferenceServerOptions {
@@ -13,6 +15,8 @@ export interface ServeDirOptions extends InferenceServerOptions {
   pollSeconds?: number;
   /** Where status lines go. @default stdout */
   log?: (line: string) => void;
+  /** Feature views whose values requests need not carry: models taking their features read them from Redis. */
+  features?: { views: string[]; projectDir: string; redis?: string };
 }
 
 type Message =
@@ -27,17 +31,40 @@ const SNAPSHOT_TIMEOUT_MS = 2000;
 
 const logTo = (options: ServeDirOptions) => options.log ?? ((line: string) => console.log(line));
 
+/**
+ * How a loaded model is served: as it is, or (with --features) completed from the online store when it takes a
+ * feature the views hold. Returns the function and what closes the project it read the views from.
+ */
+async function onlineLookup(options: ServeDirOptions) {
+  const features = options.features;
+  if (!features) return { serveAs: async (model: ScoringModel): Promise<ServableModel> => model, close: async () => {} };
+  const [{ Session }, { withOnlineFeatures }] = await Promise.all([import('../session/session.js'), import('./online-lookup.js')]);
+  const session = new Session(features.projectDir);
+  const serveAs = async (model: ScoringModel): Promise<ServableModel> =>
+    (await withOnlineFeatures(model, { views: features.views, session, redis: features.redis, optional: true })) ?? model;
+  return { serveAs, close: () => session.close() };
+}
+
 async function startServer(options: ServeDirOptions, collectMetrics?: InferenceServerOptions['collectMetrics']) {
   // Models whose runtime is not this process's score in runtime workers, which stop with the server.
   const { RuntimeWorkers } = await import('../runtimes/runtime-workers.js');
   const workers = new RuntimeWorkers();
+  const lookup = await onlineLookup(options);
   const models = await loadModelDir(options.modelDir, workers);
+  const served = await Promise.all(models.map(lookup.serveAs));
+  if (options.features && served.every((s, i) => s === models[i])) {
+    const { DataKernelError } = await import('../errors.js');
+    throw new DataKernelError(
+      `No model under ${options.modelDir} takes a feature of ${options.features.views.join(', ')}`,
+      `The models take ${[...new Set(models.flatMap((m) => m.inputSchema.map((f) => f.name)))].join(', ')}; pass views holding some of them.`,
+    );
+  }
   const server = new InferenceServer({ ...options, collectMetrics });
-  for (const model of models) server.repository.add(model);
+  for (const model of served) server.repository.add(model);
   await server.listen();
   const stopPolling = options.pollSeconds
-    ? pollModelDir(options.modelDir, models.map((m) => m.dir), options.pollSeconds, workers, (model) => {
-        server.repository.add(model);
+    ? pollModelDir(options.modelDir, models.map((m) => m.dir), options.pollSeconds, workers, async (model) => {
+        server.repository.add(await lookup.serveAs(model));
         logTo(options)(`datakernel serve: now serving ${model.name}@${model.version} (process ${process.pid})`);
       })
     : () => {};
@@ -45,8 +72,11 @@ async function startServer(options: ServeDirOptions, collectMetrics?: InferenceS
     stopPolling();
     await server.close();
     await workers.close();
+    await lookup.close();
   };
-  return { server, close, models: models.map((m) => `${m.name}@${m.version}${m.runtimeLabel ? ` (${m.runtimeLabel})` : ''}`) };
+  const label = (m: ScoringModel, i: number) =>
+    `${m.name}@${m.version}${m.runtimeLabel ? ` (${m.runtimeLabel})` : ''}${served[i] !== m ? ` (features from ${options.features!.views.join(', ')})` : ''}`;
+  return { server, close, models: models.map(label) };
 }
 
 /** Runs the production server until SIGINT/SIGTERM: one process, or a primary forking `workers` workers. */

@@ -43,7 +43,7 @@ export async function loadModelDir(dir: string, workers: RuntimeWorkers): Promis
  * Loads version folders that appear under `dir` after start (a new %train version), checking every
  * `seconds` like TF Serving's file system polling; returns a function that stops polling.
  */
-export function pollModelDir(dir: string, loaded: Iterable<string>, seconds: number, workers: RuntimeWorkers, onModel: (model: ScoringModel) => void): () => void {
+export function pollModelDir(dir: string, loaded: Iterable<string>, seconds: number, workers: RuntimeWorkers, onModel: (model: ScoringModel) => void | Promise<void>): () => void {
   const seen = new Set(loaded);
   let busy = false;
   const timer = setInterval(async () => {
@@ -53,7 +53,7 @@ export function pollModelDir(dir: string, loaded: Iterable<string>, seconds: num
       const { openModel } = await import('../runtimes/open-model.js');
       for (const versionDir of findVersionDirs(dir)) {
         if (seen.has(versionDir)) continue;
-        onModel(await openModel(versionDir, workers));
+        await onModel(await openModel(versionDir, workers));
         seen.add(versionDir);
       }
     } catch {

@@ -9,9 +9,9 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { TestJupyter } from './jupyter.js';
+import { freePort } from './serve-process.js';
 
 export interface NotebookServer {
   /** `http://127.0.0.1:PORT/`. */
@@ -23,17 +23,6 @@ export interface NotebookServer {
   log(): string;
   /** Stops the server (which shuts its kernels down) and waits for it to exit. */
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => done(port));
-    });
-  });
 }
 
 /** Starts `python3 -m notebook` serving jupyter.workDir; resolves once its REST API answers. @default timeoutMs 90000 */

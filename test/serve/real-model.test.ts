@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel, resolveModelDir, train, type LoadedModel } from '../../src/ml/index.js';
 import { TestMagicContext } from '../helpers/magic-context.js';
+import { freePort } from '../helpers/serve-process.js';
 
 // A real penguin classifier trained through the ml API, served by %serve in-process and by `datakernel serve`
 // in a new process (two cluster workers), both compared with predictRows in this process.
@@ -24,13 +24,6 @@ const postJson = async (url: string, body: unknown) => {
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 };
 
-const freePort = () =>
-  new Promise<number>((done) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => done(port));
-    });
-  });
 
 const run = (command: string, args: string[]) =>
   new Promise<void>((done, fail) => {

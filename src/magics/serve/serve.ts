@@ -3,7 +3,6 @@ import { bundle } from '../../display/mime.js';
 import { recordsTable, tableBundle } from '../../display/table.js';
 import { DataKernelError, UsageError } from '../../errors.js';
 import type { ServableModel } from '../../serve/servable.js';
-import type { Session } from '../../session/session.js';
 import { defineMagic } from '../magic.js';
 
 const USAGE = 'Usage: %serve NAME[@VERSION] [--port P] [--host H] [--features v1,v2] | %serve --list | %serve --stop NAME';
@@ -30,19 +29,6 @@ function endpoints(url: string, name: string, version: string, schema: readonly 
     caption: `Serving ${name}@${version} at ${url}`,
     curl: `curl -s ${url}/v1/models/${name}:predict -d '${body}'`,
   };
-}
-
-async function withOnlineFeatures(model: ServableModel, views: string, redis: string | undefined, session: Session): Promise<ServableModel> {
-  const { OnlineFeatureReader } = await import('../../features/online-reader.js');
-  const { withFeatureLookup } = await import('../../serve/feature-lookup.js');
-  const names = views.split(',').map((v) => v.trim()).filter(Boolean);
-  const reader = await OnlineFeatureReader.open(names, { session, redis, longLived: true });
-  try {
-    return withFeatureLookup(model, reader);
-  } catch (error) {
-    reader.close();
-    throw error;
-  }
 }
 
 export default defineMagic({
@@ -99,7 +85,12 @@ export default defineMagic({
     };
     const { loadCachedModel } = await import('../../ml/predict.js');
     const loaded = await loadCachedModel(ctx.session, spec);
-    const model = typeof args.options.features === 'string' ? await withOnlineFeatures(loaded, args.options.features, args.options.redis as string | undefined, ctx.session) : loaded;
+    const { features, redis } = args.options;
+    let model: ServableModel = loaded;
+    if (typeof features === 'string') {
+      const { viewList, withOnlineFeatures } = await import('../../serve/online-lookup.js');
+      model = await withOnlineFeatures(loaded, { views: viewList(features), session: ctx.session, redis: redis as string | undefined });
+    }
     const server = await pool.serve(model, options);
     const info = endpoints(server.url, model.name, String(model.version), model.inputSchema);
     const table = tableBundle({ ...recordsTable(info.rows), caption: info.caption });
