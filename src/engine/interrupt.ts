@@ -16,6 +16,9 @@ import { DataKernelError, InterruptedError } from '../errors.js';
  * interrupt would kill the process.
  * While a cell runs, the watcher also raises a second flag every few milliseconds: the next loop iteration then
  * looks at the heap, and stops a cell that is about to exhaust it (V8 would abort the whole process).
+ * The running cell and its deadline live in shared memory too. The watcher is woken (Atomics.notify) only once a
+ * cell outlives its first turn of the event loop or enters a loop: a message to it at each cell's start and end
+ * cost a tenth of a `1 + 1` round trip, and a cell that short needs no watching.
  */
 const HEAP_SAMPLE_MS = 10;
 const MB = 1024 * 1024;
@@ -24,29 +27,56 @@ const MB = 1024 * 1024;
 const YOUNG_GENERATION = 64 * MB;
 const HEAP_STOP_SHARE = 0.8;
 
+// Int32 slots of the shared state, then one Float64: the running cell's deadline (Date.now() ms, 0 for none).
+const INTERRUPT = 0;
+const HEAP_CHECK = 1;
+/** The running cell's number, 0 when none runs. */
+const RUNNING = 2;
+const DEADLINE_BYTE = 16;
+const STATE_BYTES = 24;
+
 const WATCHER_SOURCE = `
 const { workerData, parentPort } = require('node:worker_threads');
-const flag = new Int32Array(workerData);
-let timer;
+const flag = new Int32Array(workerData, 0, 2);
+const running = new Int32Array(workerData, 0, 3);
+const deadline = new Float64Array(workerData, ${DEADLINE_BYTE}, 1);
 process.noDeprecation = true;
 try {
   // A worker gets no process.on('SIGINT'); its own libuv signal handle sees the signal while the main thread spins.
   const { Signal } = process.binding('signal_wrap');
   const handle = new Signal();
   handle.onsignal = () => {
-    Atomics.store(flag, 0, 1);
+    Atomics.store(flag, ${INTERRUPT}, 1);
     parentPort.postMessage('interrupt');
   };
   handle.start(2);
 } catch (error) { process._rawDebug('datakernel: interrupt watcher unavailable: ' + error.message); }
 parentPort.postMessage('ready');
 let sampler;
-parentPort.on('message', (message) => {
-  clearTimeout(timer);
-  clearInterval(sampler);
-  if (message.timeoutMs !== undefined) timer = setTimeout(() => process.kill(process.pid, 'SIGINT'), message.timeoutMs);
-  if (message.running) sampler = setInterval(() => Atomics.store(flag, 1, 1), ${HEAP_SAMPLE_MS});
-});
+let timedOut = 0;
+const follow = () => {
+  const cell = Atomics.load(running, ${RUNNING});
+  if (cell === 0) {
+    clearInterval(sampler);
+    sampler = undefined;
+    return idle();
+  }
+  const due = deadline[0];
+  if (due !== 0 && timedOut !== cell && Date.now() >= due) {
+    timedOut = cell;
+    process.kill(process.pid, 'SIGINT');
+  }
+  Atomics.store(flag, ${HEAP_CHECK}, 1);
+};
+const idle = () => {
+  const wait = Atomics.waitAsync(running, ${RUNNING}, 0);
+  (wait.async ? wait.value : Promise.resolve()).then(() => {
+    if (Atomics.load(running, ${RUNNING}) === 0) return idle();
+    follow();
+    sampler = setInterval(follow, ${HEAP_SAMPLE_MS});
+  });
+};
+idle();
 `;
 
 /** Thrown in a cell whose loop would otherwise grow the heap past V8's limit and abort the kernel. */
@@ -66,9 +96,13 @@ interface CellToken {
 }
 
 export class Interrupter {
-  /** Shared with the watcher thread: 1 means "interrupt the running cell". */
-  /** Slot 0: interrupt requested; slot 1: time to look at the heap. */
-  private readonly flag = new Int32Array(new SharedArrayBuffer(8));
+  /** Shared with the watcher: interrupt requested, time to look at the heap, the running cell; then its deadline. */
+  private readonly shared = new SharedArrayBuffer(STATE_BYTES);
+  private readonly flag = new Int32Array(this.shared, 0, 3);
+  private readonly deadline = new Float64Array(this.shared, DEADLINE_BYTE, 1);
+  private cellNumber = 0;
+  /** The running cell, until the watcher has been woken for it. */
+  private unwatched = 0;
   private readonly heapLimit = getHeapStatistics().heap_size_limit;
   private readonly heapStop = (this.heapLimit - YOUNG_GENERATION) * HEAP_STOP_SHARE;
   // Keeps running as long as its signal handle and port are open; unref'd so it never keeps the process alive.
@@ -85,12 +119,12 @@ export class Interrupter {
   private watching: Promise<void> | undefined;
 
   constructor() {
-    this.watcher = new Worker(WATCHER_SOURCE, { eval: true, workerData: this.flag.buffer });
+    this.watcher = new Worker(WATCHER_SOURCE, { eval: true, workerData: this.shared });
     this.watcher.unref();
     this.watching = new Promise((resolve) => this.watcher.once('message', () => resolve()));
     this.watcher.on('message', () => {
-      if (this.cancelRunning && Atomics.load(this.flag, 0) !== 0) {
-        Atomics.store(this.flag, 0, 0);
+      if (this.cancelRunning && Atomics.load(this.flag, INTERRUPT) !== 0) {
+        Atomics.store(this.flag, INTERRUPT, 0);
         this.cancelRunning();
       }
     });
@@ -100,12 +134,13 @@ export class Interrupter {
 
   /** The function cell loops call each iteration; throws once the flag is set, or in an interrupted cell. */
   readonly check = (): void => {
-    if (Atomics.load(this.flag, 0) !== 0) {
-      Atomics.store(this.flag, 0, 0);
+    if (this.unwatched !== 0) this.wakeWatcher();
+    if (Atomics.load(this.flag, INTERRUPT) !== 0) {
+      Atomics.store(this.flag, INTERRUPT, 0);
       throw new InterruptedError();
     }
-    if (Atomics.load(this.flag, 1) !== 0) {
-      Atomics.store(this.flag, 1, 0);
+    if (Atomics.load(this.flag, HEAP_CHECK) !== 0) {
+      Atomics.store(this.flag, HEAP_CHECK, 0);
       const used = getHeapStatistics().used_heap_size;
       if (used > this.heapStop) throw new HeapLimitError(used, this.heapLimit);
       // The same beat lets the output of a loop that blocks the thread leave while it runs.
@@ -133,8 +168,12 @@ export class Interrupter {
       await this.watching;
       this.watching = undefined;
     }
-    Atomics.store(this.flag, 0, 0);
-    this.watcher.postMessage({ running: true, timeoutMs });
+    Atomics.store(this.flag, INTERRUPT, 0);
+    const cell = (this.cellNumber = (this.cellNumber % 0x7fffffff) + 1);
+    this.deadline[0] = timeoutMs === undefined ? 0 : Date.now() + timeoutMs;
+    Atomics.store(this.flag, RUNNING, cell);
+    this.unwatched = cell;
+    setImmediate(() => this.unwatched === cell && this.wakeWatcher());
     const token: CellToken = { cancelled: false };
     const running = this.cellTokens.run(token, run);
     const interrupted = new Promise<never>((_, reject) => {
@@ -154,9 +193,15 @@ export class Interrupter {
       return await Promise.race([running, interrupted]);
     } finally {
       this.cancelRunning = undefined;
-      this.watcher.postMessage({ running: false });
-      Atomics.store(this.flag, 0, 0);
+      this.unwatched = 0;
+      Atomics.store(this.flag, RUNNING, 0);
+      Atomics.store(this.flag, INTERRUPT, 0);
     }
+  }
+
+  private wakeWatcher(): void {
+    this.unwatched = 0;
+    Atomics.notify(this.flag, RUNNING);
   }
 
   /** Whether the calling code is a cell's, or one of its awaits, timers or callbacks. */
