@@ -41,6 +41,8 @@ export class Frame {
     private readonly params: Record<string, unknown>,
     // Results whose tables the SQL reads: held so that they are not garbage collected (and dropped) under it.
     private readonly retained: readonly QueryResult[] = [],
+    // The rows are an aggregate's (one per group) or taken from one: few, each costing a pass over the input.
+    private readonly aggregated = false,
   ) {}
 
   /** A frame over anything `resolveRelation` knows: a table, a file path/glob, a connection table, a variable. */
@@ -58,13 +60,13 @@ export class Frame {
     return new Frame(session, query, params);
   }
 
-  private next(sql: string, params: Record<string, unknown> = {}, other?: Frame): Frame {
+  private next(sql: string, params: Record<string, unknown> = {}, other?: Frame, aggregated = this.aggregated && !other): Frame {
     for (const [name, value] of Object.entries(params)) {
       if (Object.hasOwn(this.params, name) && this.params[name] !== value) {
         throw new DataKernelError(`Parameter $${name} is already bound to another value in this frame`, 'Give each parameter of a chain its own name.');
       }
     }
-    return new Frame(this.session, sql, { ...this.params, ...params }, other ? [...this.retained, ...other.retained] : this.retained);
+    return new Frame(this.session, sql, { ...this.params, ...params }, other ? [...this.retained, ...other.retained] : this.retained, aggregated);
   }
 
   private get from(): string {
@@ -115,7 +117,7 @@ export class Frame {
     }
     const keyList = keys.map(quoteIdent).join(', ');
     const select = [keyList, ...outputs].filter(Boolean).join(', ');
-    return this.next(`SELECT ${select} FROM ${this.from}${keys.length ? ` GROUP BY ${keyList}` : ''}`);
+    return this.next(`SELECT ${select} FROM ${this.from}${keys.length ? ` GROUP BY ${keyList}` : ''}`, {}, undefined, true);
   }
 
   /** Aggregates the whole frame to one row: `agg({ price: ['min', 'max'] })`. */
@@ -163,7 +165,7 @@ export class Frame {
 
   /** Number of rows. */
   async count(): Promise<number> {
-    return (await previewSql(this.session, this.sql, this.params as SqlParams, 0)).totalRows;
+    return (await this.preview(0)).totalRows;
   }
 
   /** Per-column statistics: type, min, max, distinct count, mean, std, quartiles, null percentage (DuckDB SUMMARIZE). */
@@ -188,8 +190,12 @@ export class Frame {
 
   /** Shows the first rows and the total count in one query, without materialising the frame. */
   async [Symbol.for('Jupyter.display')](): Promise<MimeBundle> {
-    const { columns, rows, totalRows } = await previewSql(this.session, this.sql, this.params as SqlParams, displayLimit(this.session));
+    const { columns, rows, totalRows } = await this.preview(displayLimit(this.session));
     return resultBundle(columns, rows, totalRows, 'Frame');
+  }
+
+  private preview(limit: number) {
+    return previewSql(this.session, this.sql, this.params as SqlParams, limit, { fewRows: this.aggregated });
   }
 }
 

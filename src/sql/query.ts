@@ -119,18 +119,27 @@ export interface QueryPreview {
   totalRows: number;
 }
 
+export interface PreviewOptions extends RunSqlOptions {
+  /**
+   * The query's rows are few and each costs much (an aggregate: one row per group of the whole input): run it
+   * once and read the rows and the count from what it made, instead of running it for each.
+   */
+  fewRows?: boolean;
+}
+
 /**
  * Reads the first `limit` rows of one query and its row count, and keeps nothing: what showing a lazy frame
  * costs. DuckDB stops the row scan at the limit; the count reads only the columns the query's filters need.
  */
-export async function previewSql(session: Session, query: string, params: SqlParams | undefined, limit: number, options: RunSqlOptions = {}): Promise<QueryPreview> {
+export async function previewSql(session: Session, query: string, params: SqlParams | undefined, limit: number, options: PreviewOptions = {}): Promise<QueryPreview> {
   const { connection, statements } = await prepareSources(session, query, options);
   if (statements.length !== 1) throw new DataKernelError('A preview takes one query', 'Run the other statements first with runSql.');
   session.throwIfInterrupted();
   const shown = Math.max(0, Math.trunc(limit));
   // At least one row is read, as the count rides on every row. NOT MATERIALIZED: DuckDB would otherwise keep
-  // the whole query's rows to read them twice, where the count needs only the columns its filters read.
-  const prefix = 'WITH _preview AS NOT MATERIALIZED (';
+  // the whole query's rows to read them twice, where the count needs only the columns its filters read. A
+  // query of few rows is kept instead: an aggregate run twice costs twice, and keeping its rows costs nothing.
+  const prefix = `WITH _preview AS ${options.fewRows ? '' : 'NOT '}MATERIALIZED (`;
   const sql = `${prefix}${statements[0]}\n) SELECT (SELECT count(*) FROM _preview) AS "__dk_rows", * FROM _preview LIMIT ${Math.max(1, shown)}`;
   const prepared = await prepare(connection, sql, { statement: 0, statements: 1, prefix });
   await bindParams(prepared, params, options.variables);
