@@ -1,7 +1,8 @@
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { jupyterUserDataDir } from '../src/client/kernelspec.js';
 import { packageRoot } from './package-root.js';
+import { makeDirectory } from '../src/fs/make-directory.js';
 
 export interface InstallOptions {
   /** Install for the current user (~/.local/share/jupyter/kernels). @default true unless prefix is set */
@@ -26,7 +27,7 @@ export function kernelspecDir(options: InstallOptions): string {
 export function installKernelspec(options: InstallOptions = {}): string {
   const dir = kernelspecDir(options);
   const root = packageRoot().dir;
-  mkdirSync(dir, { recursive: true });
+  makeDirectory(dir);
   const spec = {
     argv: [process.execPath, join(root, 'bin', 'datakernel.js'), 'kernel', '{connection_file}'],
     display_name: 'TypeScript (datakernel)',

@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Session } from '../session/session.js';
+import { makeDirectory } from '../fs/make-directory.js';
 
 /** The project's local catalog file: schema snapshots, experiment runs. */
 export const catalogPath = (session: Session) => join(session.stateDir, 'catalog.duckdb');
@@ -16,7 +16,7 @@ const LOCK_WAIT_MS = 100;
  */
 export async function withCatalog<T>(session: Session, fn: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
   const { DuckDBInstance } = await import('@duckdb/node-api');
-  mkdirSync(session.stateDir, { recursive: true });
+  makeDirectory(session.stateDir);
   for (let attempt = 0; ; attempt++) {
     let instance;
     try {

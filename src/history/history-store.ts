@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, fstatSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { globToRegExp } from './glob.js';
+import { makeDirectory } from '../fs/make-directory.js';
 
 /** One input as the Jupyter history messages carry it: [session, line, source]. */
 export type HistoryEntry = [session: number, line: number, source: string];
@@ -118,7 +119,7 @@ export class HistoryStore {
       } catch (error) {
         // The folder is made on the first write only: this runs on every execute.
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-        mkdirSync(dirname(this.file), { recursive: true });
+        makeDirectory(dirname(this.file));
         appendFileSync(this.file, line);
       }
       return true;

@@ -4,6 +4,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DataKernelError } from '../errors.js';
 import { quoteIdent, quoteLiteral } from '../sql/identifiers.js';
+import { makeDirectory } from '../fs/make-directory.js';
 
 /** How the data is written: replace it, add to it. */
 export type WriteMode = 'overwrite' | 'append';
@@ -119,7 +120,7 @@ export class ParquetDestination {
   }
 
   private async writeStaged(connection: DuckDBConnection, select: string, mode: WriteMode, partitionBy: readonly string[], stem?: string): Promise<string[]> {
-    mkdirSync(dirname(this.path), { recursive: true });
+    makeDirectory(dirname(this.path));
     const staging = this.stagingPath();
     const partitions = partitionBy.length ? `, PARTITION_BY (${partitionBy.map(quoteIdent).join(', ')})` : '';
     const prefix = stem ?? `part-${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}`;
@@ -147,7 +148,7 @@ export class ParquetDestination {
    * alone while this process lives), for part files other processes write; `commit` puts it in place.
    */
   createStaging(): string {
-    mkdirSync(dirname(this.path), { recursive: true });
+    makeDirectory(dirname(this.path));
     const staging = this.stagingPath();
     mkdirSync(staging);
     return staging;
@@ -173,7 +174,7 @@ export class ParquetDestination {
   private moveIn(staging: string, files: string[]): void {
     for (const file of files) {
       const target = join(this.path, file);
-      mkdirSync(dirname(target), { recursive: true });
+      makeDirectory(dirname(target));
       renameSync(join(staging, file), target);
     }
   }
@@ -185,7 +186,7 @@ function storageError(error: unknown, path: string): unknown {
   if (/No space left on device|ENOSPC|Disk quota exceeded|EDQUOT/.test(message)) {
     return new DataKernelError(`The disk is full: cannot write ${path}`, 'The destination is unchanged. Free space on that disk (df -h shows how much is left), or load --into a place with room.', { cause: error });
   }
-  if (/Permission denied|EACCES|EPERM|Read-only file system|EROFS|ENOTDIR|Not a directory|EEXIST: file already exists, mkdir/.test(message)) {
+  if (/Permission denied|EACCES|EPERM|Read-only file system|EROFS|ENOTDIR|Not a directory|EEXIST: file already exists, mkdir|ENOENT: no such file or directory, mkdir/.test(message)) {
     return new DataKernelError(`Cannot write ${path}: ${message.replace(/^.*?: /, '')}`, 'Load --into a folder you may write, or fix its permissions.', { cause: error });
   }
   return error;

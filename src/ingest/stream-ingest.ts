@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { StreamConnector } from '../connectors/stream.js';
 import { Progress } from '../display/progress.js';
@@ -17,6 +17,7 @@ import { ParquetDestination } from './destination.js';
 import { destinationSchema } from './ingest.js';
 import { checkSchema } from './schema-gate.js';
 import { IngestResult, type IngestSummary } from './result.js';
+import { makeDirectory } from '../fs/make-directory.js';
 
 /** Options of a stream load. */
 export interface StreamIngestOptions {
@@ -170,7 +171,7 @@ export async function ingestStream(session: Session, connector: StreamConnector,
 
 // Malformed messages of a part, kept as they came (subject, sequence, timestamp, payload) beside the dataset.
 async function writeRejects(connection: import('@duckdb/node-api').DuckDBConnection, raw: string, folder: string, stem: string): Promise<void> {
-  mkdirSync(folder, { recursive: true });
+  makeDirectory(folder);
   const file = join(folder, `${stem}-rejects.parquet`);
   const temp = join(dirname(file), `.${stem}.dk-tmp-${process.pid}`);
   await connection.run(`COPY (SELECT subject, sequence, "timestamp", payload FROM ${raw} WHERE NOT ok ORDER BY sequence) TO ${quoteLiteral(temp)} (FORMAT parquet)`);

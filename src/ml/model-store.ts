@@ -12,6 +12,7 @@ import { prepare, type Preparation } from './preparation.js';
 import { classLabel, outputNames, outputUnits, pointPredictions, probabilities, type TargetEncoding, type Task } from './target.js';
 import { fileLoadHandler, fileSaveHandler } from './tfjs-io.js';
 import type { RuntimeSpec } from '../runtimes/spec.js';
+import { makeDirectory } from '../fs/make-directory.js';
 
 /** One model input: its name, value type, and whether training saw it always present. */
 export interface InputField {
@@ -141,7 +142,7 @@ const readJson = async <T>(dir: string, file: string): Promise<T> => JSON.parse(
 export async function saveModelVersion(session: Session, name: string, artifacts: ModelArtifacts): Promise<{ dir: string; card: ModelCard }> {
   checkModelName(name);
   const root = join(modelsRoot(session), name);
-  mkdirSync(root, { recursive: true });
+  makeDirectory(root);
   let version = (readdirSync(root).filter((e) => /^\d+$/.test(e)).map(Number).sort((a, b) => a - b).at(-1) ?? 0) + 1;
   // mkdir without `recursive` fails when another process took the version first: then take the next one.
   for (;; version++) {

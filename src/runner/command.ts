@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { outsideCells } from '../display/output.js';
 import { describeError, DataKernelError } from '../errors.js';
@@ -8,6 +8,7 @@ import { readNotebook, type NotebookOutput } from './notebook.js';
 import { collectParameters } from './parameters.js';
 import { RunReporter, type RunnerStreams } from './reporter.js';
 import { runNotebook, type NotebookKernel } from './run-notebook.js';
+import { makeDirectory } from '../fs/make-directory.js';
 
 /** The options of `datakernel run`, as commander parses them. */
 export interface RunCommandOptions {
@@ -108,7 +109,7 @@ async function run(input: string, output: string | undefined, options: RunComman
     typed: pairs(options.parameters, '-p'),
   });
   const notebook = readNotebook(inputPath);
-  if (outputPath) mkdirSync(dirname(outputPath), { recursive: true });
+  if (outputPath) makeDirectory(dirname(outputPath));
 
   const notebookSpec = notebook.metadata.kernelspec as { name?: string; language?: string } | undefined;
   // Like papermill: a notebook saved with another language's kernel runs on that kernel unless told otherwise.
@@ -143,7 +144,7 @@ async function run(input: string, output: string | undefined, options: RunComman
   }
 
   if (junitPath) {
-    mkdirSync(dirname(junitPath), { recursive: true });
+    makeDirectory(dirname(junitPath));
     writeFileSync(junitPath, junitXml(basename(inputPath), result.cells, new Date()));
   }
   const failures = result.cells.filter((cell) => cell.status === 'failed');

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { Progress } from '../display/progress.js';
 import { DataKernelError } from '../errors.js';
 import { processAlive } from '../ingest/destination.js';
 import { describeRuntime, runtimeDependencies, runtimeKey, type RuntimeSpec } from './spec.js';
+import { makeDirectory } from '../fs/make-directory.js';
 
 /** What an installed runtime folder records about itself (runtime.json, written last). */
 export interface InstalledRuntime {
@@ -117,14 +118,14 @@ function readInstalled(dir: string, spec: RuntimeSpec): Record<string, string> {
 export async function ensureRuntime(spec: RuntimeSpec, root = runtimesRoot()): Promise<string> {
   const dir = runtimeDir(spec, root);
   if (installedRuntime(dir)) return dir;
-  mkdirSync(root, { recursive: true });
+  makeDirectory(root);
   let progress: Progress | undefined;
   const show = (text: string) => (progress ??= new Progress({ label: `Runtime ${describeRuntime(spec)}`, unit: 's' })).update(0, text);
   const release = await lock(`${dir}.lock`, (pid) => show(`waiting for process ${pid}, which is installing it`));
   try {
     if (installedRuntime(dir)) return dir;
     progress ??= new Progress({ label: `Installing runtime ${describeRuntime(spec)}`, unit: 's' });
-    mkdirSync(dir, { recursive: true });
+    makeDirectory(dir);
     const manifest = { name: `datakernel-runtime-${runtimeKey(spec)}`, private: true, description: `datakernel model runtime ${describeRuntime(spec)}`, dependencies: runtimeDependencies(spec) };
     writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     const command = existsSync(join(dir, 'package-lock.json')) ? 'ci' : 'install';

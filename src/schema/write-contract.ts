@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { JUPYTER_DISPLAY, type MimeBundle } from '../display/mime.js';
 import { DataKernelError } from '../errors.js';
 import type { Session } from '../session/session.js';
 import { starterContract } from './contract/starter.js';
 import { resolveTarget, type TargetOptions, type TargetSource } from './target.js';
+import { makeDirectory } from '../fs/make-directory.js';
 
 /** Options for writing a starter contract. */
 export interface ContractOptions extends TargetOptions {
@@ -39,7 +40,7 @@ export async function writeStarterContract(session: Session, source: TargetSourc
   if (existsSync(path) && !options.force) {
     throw new DataKernelError(`${options.out} exists`, 'Choose another --out file, or add --force to replace it.');
   }
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirectory(dirname(path));
   writeFileSync(path, yaml);
   return new StarterContract(yaml, options.out);
 }

@@ -1,5 +1,6 @@
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makeDirectory } from '../fs/make-directory.js';
 
 /**
  * Appends every request row to a JSONL file (features plus `_model`, `_version`, `_logged_at`), so %drift
@@ -11,7 +12,7 @@ export class InputLog {
   private fd: number | undefined;
 
   constructor(readonly path: string) {
-    mkdirSync(dirname(path), { recursive: true });
+    makeDirectory(dirname(path));
     this.fd = openSync(path, 'a');
   }
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HierarchicalNSW } from 'hnswlib-node';
 import { Progress } from '../display/progress.js';
@@ -8,6 +8,7 @@ import { embeddedDuckDB } from '../sql/duckdb.js';
 import { quoteIdent } from '../sql/identifiers.js';
 import { resolveRelation } from '../sql/relation.js';
 import type { VariableScope } from '../sql/register-value.js';
+import { makeDirectory } from '../fs/make-directory.js';
 
 /** Distance of an index: cosine (1 - cosine similarity), l2 (squared Euclidean), ip (1 - inner product). */
 export type VectorMetric = 'cosine' | 'l2' | 'ip';
@@ -121,7 +122,7 @@ export async function buildIndex(target: string, options: BuildIndexOptions = {}
   const dir = join(indexesDir(session), name);
   const staging = `${dir}.building-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
-  mkdirSync(staging, { recursive: true });
+  makeDirectory(staging);
   await graph.writeIndex(join(staging, 'hnsw.bin'));
   writeFileSync(join(staging, 'keys.json'), JSON.stringify(keys));
   writeFileSync(join(staging, 'meta.json'), JSON.stringify(info, null, 2));

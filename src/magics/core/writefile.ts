@@ -1,7 +1,8 @@
-import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { defineMagic } from '../magic.js';
 import { userPath } from './user-path.js';
+import { makeDirectory } from '../../fs/make-directory.js';
 
 export default defineMagic({
   name: 'writefile',
@@ -17,7 +18,7 @@ export default defineMagic({
     const path = userPath(ctx, typed);
     const existed = existsSync(path);
     const text = body.endsWith('\n') || !body ? body : `${body}\n`;
-    mkdirSync(dirname(path), { recursive: true });
+    makeDirectory(dirname(path));
     if (args.options.append) appendFileSync(path, text);
     else writeFileSync(path, text);
     const verb = args.options.append && existed ? 'Appending to' : existed ? 'Overwriting' : 'Writing';

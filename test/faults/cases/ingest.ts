@@ -70,6 +70,13 @@ const cases: Case[] = [
     run: (f) => f.kernel.observe('%ingest small --into data/orders.parquet/inside.parquet'),
   },
   {
+    name: '%ingest into a folder that cannot be made (under /proc)',
+    expected: 'fails at once naming the path and that it cannot be written (Node\'s recursive mkdir spun forever there)',
+    match: /^\[error\][\s\S]*Cannot write [^\n]*\/proc\/datakernel-nowhere\/lake[\s\S]*Hint: Load --into a folder you may write/,
+    timeoutMs: 20_000,
+    run: (f) => f.kernel.observe('%ingest small --into /proc/datakernel-nowhere/lake'),
+  },
+  {
     name: '%ingest of a table that does not exist',
     expected: 'names the source and how to list tables',
     match: /^\[error\][\s\S]*nosuchtable/,
