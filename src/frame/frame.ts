@@ -158,7 +158,11 @@ export class Frame {
     return runSql(this.session, sql, this.params as SqlParams);
   }
 
-  /** Runs the frame; the rows stay in DuckDB as a QueryResult. */
+  /**
+   * Runs the frame; the rows stay in DuckDB as a QueryResult (a temp table) to query again without running the
+   * chain. Writing a big table is DuckDB's costliest step (it keeps min/max and distinct-count statistics of
+   * every column): showing the frame or adding verbs needs none of it, so collect only what is read many times.
+   */
   collect(): Promise<QueryResult> {
     return this.run(this.sql);
   }
