@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Connector } from '../connectors/connector.js';
 import type { ClickhouseConnector } from '../connectors/clickhouse.js';
 import { findConnection, getConnection } from '../connectors/registry.js';
-import { nameParts } from '../sql/sql-text.js';
+import { isDottedName, nameParts } from '../sql/sql-text.js';
 import { Progress } from '../display/progress.js';
 import { DataKernelError } from '../errors.js';
 import { describeParquet, describeTable } from '../schema/describe.js';
@@ -113,6 +113,16 @@ function validate(options: IngestOptions): void {
 }
 
 /**
+ * The connection `--into` names (NAME.database.table), if any; else it is a path. Its first part is read even when
+ * the rest is no dotted name, so that a bad table name is refused rather than taken for a path.
+ */
+function intoConnectionOf(session: Session, into: string): Connector | undefined {
+  const parts = isDottedName(into) ? nameParts(into) : undefined;
+  const head = parts ? (parts.length >= 2 ? parts[0].name : undefined) : /^\s*([\w$]+)\s*\./.exec(into)?.[1];
+  return head === undefined ? undefined : findConnection(session, head);
+}
+
+/**
  * Loads a source (table, view, file, connection table, variable, or a query on a connection) into Parquet: the
  * schema is checked against what is already there first (breaking changes stop the load), incremental loads
  * fetch only rows past the stored cursor, and every write goes to a temporary name and is moved into place.
@@ -120,9 +130,9 @@ function validate(options: IngestOptions): void {
 export async function ingest(session: Session, source: TargetSource, options: IngestOptions): Promise<IngestResult> {
   const started = Date.now();
   validate(options);
-  const into = nameParts(options.into).map((p) => p.name);
-  const intoConnection = into.length >= 2 ? findConnection(session, into[0]) : undefined;
+  const intoConnection = intoConnectionOf(session, options.into);
   if (intoConnection?.kind === 'clickhouse') {
+    nameParts(options.into); // a table name that is no dotted name (ch.default.my-table) stops here, saying so
     const { ingestIntoClickhouse } = await import('./into-clickhouse.js');
     return ingestIntoClickhouse(session, source, options, intoConnection as ClickhouseConnector, options.into.slice(options.into.indexOf('.') + 1), originOf);
   }

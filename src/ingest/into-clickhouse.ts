@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ClickhouseConnector } from '../connectors/clickhouse.js';
+import { quoteChIdent, type ClickhouseConnector } from '../connectors/clickhouse.js';
 import { chTypeToDuckDB, duckdbTypeToCh, parseChType } from '../connectors/clickhouse-types.js';
 import { Progress } from '../display/progress.js';
 import { DataKernelError } from '../errors.js';
@@ -92,8 +92,10 @@ export async function ingestIntoClickhouse(
       await connector.insertFile(qualified, file);
     } else {
       // A new table filled beside the old one, then swapped in by name: a failed load leaves the old rows.
-      const fresh = connector.qualified(`${database}.${name}__dk_new_${process.pid}`);
-      const old = connector.qualified(`${database}.${name}__dk_old_${process.pid}`);
+      // Quoted part by part, not read again as a dotted name: a quoted name may itself hold dots.
+      const beside = (suffix: string) => [database, `${name}__dk_${suffix}_${process.pid}`].map(quoteChIdent).join('.');
+      const fresh = beside('new');
+      const old = beside('old');
       await connector.execute(`DROP TABLE IF EXISTS ${fresh}`);
       await create(fresh);
       try {

@@ -11,7 +11,7 @@ import type { Session } from '../session/session.js';
 import { embeddedDuckDB } from '../sql/duckdb.js';
 import { quoteIdent, quoteMysqlIdent, quoteQualified } from '../sql/identifiers.js';
 import { resolveRelation } from '../sql/relation.js';
-import { nameParts } from '../sql/sql-text.js';
+import { isDottedName, nameParts } from '../sql/sql-text.js';
 import { isTableLike, registerValue, type VariableScope } from '../sql/register-value.js';
 import { describeParquet, describeRelation, describeTable, findTable } from './describe.js';
 import type { SchemaChange } from './diff.js';
@@ -171,7 +171,8 @@ export async function resolveTarget(session: Session, source: TargetSource, opti
   if (isStreamConnector(stream)) return streamTarget(stream);
   const full = resolve(cwd, name);
   if (looksLikeFile(name) || (existsSync(full) && statSync(full).isFile())) return fileTarget(session, name, cwd);
-  const parts = nameParts(name).map((p) => p.name);
+  // A folder's path (`data/2024-01`) is no dotted name, and is read as the folder below.
+  const parts = isDottedName(name) ? nameParts(name).map((p) => p.name) : [];
   const connector = parts.length >= 2 ? findConnection(session, parts[0]) : undefined;
   if (connector && isRemote(connector)) {
     return remoteTarget(session, name, connector, name.slice(name.indexOf('.') + 1));

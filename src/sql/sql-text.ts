@@ -1,3 +1,5 @@
+import { DataKernelError } from '../errors.js';
+
 /** A lexical token of SQL text; strings and comments are skipped, quoted identifiers are kept unquoted. */
 interface Token {
   kind: 'word' | 'quoted' | 'symbol' | 'param' | 'string';
@@ -131,11 +133,38 @@ export function tableReferences(sql: string): TableReference[] {
   return refs;
 }
 
-/** The parts of a dotted name as written (`public."My Table"`), unquoted, with whether each was quoted. */
-export function nameParts(text: string): { name: string; quoted: boolean }[] {
-  return tokens(text)
-    .filter((t) => t.kind === 'word' || t.kind === 'quoted')
-    .map((t) => ({ name: t.text, quoted: t.kind === 'quoted' }));
+// One part of a dotted name: "quoted" (with "" for a quote), `quoted` (ClickHouse and MySQL, with ``), or bare.
+const NAME_PART = /\s*(?:"((?:[^"]|"")*)"|`((?:[^`]|``)*)`|([\w$\u0080-\uffff]+))\s*(\.|$)/y;
+
+type NamePart = { name: string; quoted: boolean };
+
+/** The parts of a dotted name, or undefined (with where it stopped) for text that is not one. */
+function parseName(text: string): { parts?: NamePart[]; stop: number } {
+  const parts: NamePart[] = [];
+  NAME_PART.lastIndex = 0;
+  for (;;) {
+    const stop = NAME_PART.lastIndex;
+    const match = NAME_PART.exec(text);
+    if (!match) return { stop };
+    const [, doubleQuoted, backQuoted, bare, dot] = match;
+    if (bare !== undefined) parts.push({ name: bare, quoted: false });
+    else parts.push({ name: doubleQuoted !== undefined ? doubleQuoted.replaceAll('""', '"') : backQuoted.replaceAll('``', '`'), quoted: true });
+    if (dot === '') return { parts, stop: text.length };
+  }
+}
+
+/** Whether `text` is a dotted name (`pg.public."My Table"`), as nameParts reads it. */
+export const isDottedName = (text: string): boolean => parseName(text).parts !== undefined;
+
+/**
+ * The parts of a dotted name as written (`public."My Table"`), unquoted, with whether each was quoted. Text that
+ * is not a dotted name throws: read loosely, `db.my-table` would be `db.my` and name another table.
+ */
+export function nameParts(text: string): NamePart[] {
+  const { parts, stop } = parseName(text);
+  if (parts) return parts;
+  const problem = text.trim() === '' ? 'an empty name' : `${JSON.stringify(text)}, which is not a dotted name (it stops at ${JSON.stringify(text.slice(stop).trim().slice(0, 20))})`;
+  throw new DataKernelError(`Expected a table name, got ${problem}`, 'Write NAME.schema.table, and quote any part holding more than letters, digits and _, e.g. ch.default."my-table".');
 }
 
 /** Whether SQL text has parameters to bind: `$name`, `$1` or `?` outside strings, identifiers and comments. */

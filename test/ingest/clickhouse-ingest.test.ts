@@ -62,6 +62,23 @@ describe('%ingest into and out of ClickHouse', () => {
     await admin.query("ALTER TABLE dk_ch_orders ADD COLUMN customer text NOT NULL DEFAULT 'x'");
   });
 
+  it('overwrites a table whose quoted name holds a dot, and refuses a name it would read as another table', async () => {
+    // A bystander named like the dotted name's first half: reading `dk_ci.dotted__dk_new` back as a name hit it.
+    await chAdmin('DROP TABLE IF EXISTS default.`dk_ci.dotted`');
+    await chAdmin('CREATE TABLE IF NOT EXISTS default.dk_ci (keep UInt8) ENGINE = Memory');
+    await chAdmin('INSERT INTO default.dk_ci VALUES (7)');
+    try {
+      for (let run = 0; run < 2; run++) expect((await ingest(session, 'pg.public.dk_ch_orders', { into: 'ch.default."dk_ci.dotted"' })).rows).toBe(500);
+      expect((await chAdmin('SELECT count() FROM default.`dk_ci.dotted`')).trim()).toBe('500');
+      expect((await chAdmin('SELECT keep FROM default.dk_ci')).trim()).toBe('7');
+      await expect(ingest(session, 'pg.public.dk_ch_orders', { into: 'ch.default.dk_ci-orders' })).rejects.toThrow(/"ch\.default\.dk_ci-orders", which is not a dotted name \(it stops at "dk_ci-orders"\)/);
+      expect((await chAdmin("SELECT count() FROM system.tables WHERE database = 'default' AND name LIKE 'dk_ci%' AND name NOT IN ('dk_ci', 'dk_ci.dotted', 'dk_ci_orders')")).trim()).toBe('0');
+    } finally {
+      await chAdmin('DROP TABLE IF EXISTS default.`dk_ci.dotted`');
+      await chAdmin('DROP TABLE IF EXISTS default.dk_ci');
+    }
+  });
+
   it('%schema diff compares a Postgres table with its ClickHouse copy; ClickHouse is a source for Parquet', async () => {
     const diff = await compareSchemas(session, 'pg.public.dk_ch_orders', 'ch.default.dk_ci_orders');
     // What ClickHouse 18.16 cannot hold as Postgres does: booleans are UInt8, arrays are never NULL.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasParameters, nameParts, splitStatements, tableReferences } from '../../src/sql/sql-text.js';
+import { hasParameters, isDottedName, nameParts, splitStatements, tableReferences } from '../../src/sql/sql-text.js';
 
 describe('splitStatements', () => {
   it('splits at semicolons outside strings, identifiers, comments and dollar quotes', () => {
@@ -36,6 +36,26 @@ describe('tableReferences', () => {
       { name: 'public', quoted: false },
       { name: 'My Table', quoted: true },
     ]);
+  });
+});
+
+describe('nameParts', () => {
+  it('reads bare, "double" and `back` quoted parts, with doubled quotes inside', () => {
+    expect(nameParts(' ch . `my``db` . "a""b.c" ').map((p) => [p.name, p.quoted])).toEqual([
+      ['ch', false],
+      ['my`db', true],
+      ['a"b.c', true],
+    ]);
+    expect(nameParts('db.2024_events').map((p) => p.name)).toEqual(['db', '2024_events']);
+  });
+  it('refuses text a loose reading would take for another table, saying where it stops and how to quote', () => {
+    expect(() => nameParts('db.my-table')).toThrow(/"db\.my-table", which is not a dotted name \(it stops at "my-table"\)/);
+    expect(() => nameParts('a b')).toThrow(/not a dotted name/);
+    expect(() => nameParts('db.')).toThrow(/not a dotted name/);
+    expect(() => nameParts("t WHERE 1 = 1; DROP TABLE x")).toThrow(/not a dotted name/);
+    expect(() => nameParts('')).toThrow(/an empty name/);
+    expect(isDottedName('pg.public."My Table"')).toBe(true);
+    expect(isDottedName('data/2024-01')).toBe(false);
   });
 });
 
