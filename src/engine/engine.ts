@@ -234,7 +234,6 @@ export class Engine implements Interpreter {
   }
 }
 
-/** Several help lines in one cell page one after the other, as IPython's pager shows them. */
 /** The cell with its magic, shell and help lines made calls, and a lone object literal made an expression. */
 function prepareCell(source: string): string {
   return wrapObjectLiteral(expandLineCommands(source));
@@ -246,6 +245,7 @@ function cellMaps(source: string, filename: string): CellMapTexts {
   return { rewrite: rewriteCell(js, program).map(), transpile: map };
 }
 
+/** Several help lines in one cell page one after the other, as IPython's pager shows them. */
 function joinPages(pages: MimeBundle[]): MimeBundle {
   if (pages.length === 1) return pages[0];
   return { 'text/plain': pages.map((page) => String(page['text/plain'] ?? '')).join('\n\n') };
