@@ -143,11 +143,14 @@ console.log(`load average before: ${loadBefore}, after: ${load()} (${RUNS} round
 for (const verb of VERBS) {
   const r = runs[verb];
   const pandas = ms(r.pandas, 'wall');
-  const line = (side: 'shown' | 'collected' | 'floor', target: string) =>
-    `frame-${verb}-${m} ${side}: ${ms(r[side], 'wall').toFixed(1)} ms (${(ms(r[side], 'wall') / pandas).toFixed(2)}x vs pandas ${pandas.toFixed(1)} ms${target}; cpu ${ms(r[side], 'cpu').toFixed(1)} vs ${ms(r.pandas, 'cpu').toFixed(1)} ms)`;
-  console.log(line('shown', ', target <= 1'));
-  console.log(line('collected', ', target <= 1.5'));
-  console.log(line('floor', ', plain DuckDB CREATE TEMP TABLE AS + DROP'));
+  const line = (side: 'shown' | 'collected' | 'floor', target?: number) => {
+    const ratio = ms(r[side], 'wall') / pandas;
+    const goal = target === undefined ? ', plain DuckDB CREATE TEMP TABLE AS + DROP' : `, target <= ${target}: ${ratio <= target ? 'met' : 'MISSED'}`;
+    return `frame-${verb}-${m} ${side}: ${ms(r[side], 'wall').toFixed(1)} ms (${ratio.toFixed(2)}x vs pandas ${pandas.toFixed(1)} ms${goal}; cpu ${ms(r[side], 'cpu').toFixed(1)} vs ${ms(r.pandas, 'cpu').toFixed(1)} ms)`;
+  };
+  console.log(line('shown', 1));
+  console.log(line('collected', 1.5));
+  console.log(line('floor'));
 }
 // The engine keeps the process's handles (DuckDB, timers) as a kernel does.
 process.exit(0);
