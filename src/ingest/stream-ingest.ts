@@ -10,8 +10,7 @@ import type { Session } from '../session/session.js';
 import { appendColumns, relationOf, tempTable } from '../sql/column-writer.js';
 import { embeddedDuckDB } from '../sql/duckdb.js';
 import { quoteLiteral, tempName } from '../sql/identifiers.js';
-import { inferPayloadFields } from '../streams/infer-schema.js';
-import { markValidSql, messageColumns, rawTableSql, typedSelect } from '../streams/stream-table.js';
+import { buildTypedTable, markValidSql, messageColumns, rawTableSql } from '../streams/stream-table.js';
 import { readCursor, saveCursor } from './cursor-store.js';
 import { ParquetDestination } from './destination.js';
 import { destinationSchema } from './ingest.js';
@@ -115,8 +114,7 @@ export async function ingestStream(session: Session, connector: StreamConnector,
     const last = Number((await connection.runAndReadAll(`SELECT max(sequence) FROM ${relationOf(raw)}`)).getRows()[0][0]);
     const first = position + 1;
     const stem = `part-${pad(first)}-${pad(last)}`;
-    const fields = await inferPayloadFields(connection, `SELECT payload FROM ${relationOf(raw)} WHERE ok`);
-    await connection.run(`CREATE OR REPLACE TEMP TABLE ${relationOf(typed)} AS ${typedSelect(relationOf(raw), fields)}`);
+    await buildTypedTable(connection, raw, typed);
     const good = Number((await connection.runAndReadAll(`SELECT count(*) FROM ${relationOf(typed)}`)).getRows()[0][0]);
     if (good > 0) {
       const columns = await describeTable(connection, { catalog: typed.catalog, schema: typed.schema, table: typed.table });
@@ -142,7 +140,7 @@ export async function ingestStream(session: Session, connector: StreamConnector,
   try {
     await connection.run(rawTableSql(raw));
     const follow = options.untilIdle !== undefined;
-    for await (const batch of connector.messages.source.read({ after: from, maxMessages: options.maxMessages, follow, idleSeconds: options.untilIdle, signal: abort.signal })) {
+    for await (const batch of connector.messages.source.read({ after: from, maxMessages: options.maxMessages, follow, idleSeconds: options.untilIdle, signal: abort.signal, readAhead: flushAt })) {
       await appendColumns(connection, raw, messageColumns(batch));
       staged += batch.length;
       progress.update(rows + staged + rejected.count, `sequence ${batch.at(-1)!.sequence}`);

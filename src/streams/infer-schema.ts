@@ -3,8 +3,9 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { quoteLiteral } from '../sql/identifiers.js';
-import { formatType, parseType, type ParsedType } from '../schema/type-name.js';
+import { createTable, relationOf, tempTable, type TableRef } from '../sql/column-writer.js';
+import { quoteIdent, quoteLiteral, tempName } from '../sql/identifiers.js';
+import { formatType, parseType } from '../schema/type-name.js';
 
 /** A top-level field of the messages, with the DuckDB type that holds every value seen. */
 export interface PayloadField {
@@ -22,35 +23,49 @@ export interface PayloadField {
  * `payload` of valid JSON objects.
  */
 export async function inferPayloadFields(connection: DuckDBConnection, payloads: string): Promise<PayloadField[]> {
-  const present = await connection.runAndReadAll(`SELECT 1 FROM (${payloads}) LIMIT 1`);
-  if (present.getRows().length === 0) return [];
-  const file = join(tmpdir(), `dk-stream-sample-${process.pid}-${randomUUID()}.ndjson`);
+  const parsed = tempTable(tempName('stream_sample'));
+  try {
+    return (await parseJsonRows(connection, `SELECT json(payload) AS j FROM (${payloads})`, parsed)) ?? [];
+  } finally {
+    await connection.run(`DROP TABLE IF EXISTS ${relationOf(parsed)}`);
+  }
+}
+
+/**
+ * Parses rows whose column `j` holds JSON objects (other columns ride along) into the temporary table `into`,
+ * in one pass of DuckDB's JSON reader: `j` becomes the STRUCT of every object's fields, typed as
+ * inferPayloadFields describes. Returns those fields, or undefined when `rows` is empty (no table is made).
+ */
+export async function parseJsonRows(connection: DuckDBConnection, rows: string, into: TableRef): Promise<PayloadField[] | undefined> {
+  const present = await connection.runAndReadAll(`SELECT 1 FROM (${rows}) LIMIT 1`);
+  if (present.getRows().length === 0) return undefined;
+  const file = jsonLinesFile();
   try {
     // json() rewrites each message on one line: pretty-printed messages would otherwise break the NDJSON.
-    await connection.run(`COPY (SELECT json(payload) AS j FROM (${payloads})) TO ${quoteLiteral(file)} (FORMAT json)`);
-    const described = await connection.runAndReadAll(`SELECT count(*) AS n, any_value(typeof(j)) AS t FROM read_json_auto(${quoteLiteral(file)}, sample_size = -1, format = 'newline_delimited')`);
-    const [count, typeText] = described.getRows()[0] as [bigint, string | null];
-    if (Number(count) === 0 || !typeText) return [];
-    const type = parseType(typeText);
-    if (type.base !== 'STRUCT' || !type.fields?.length) return [];
-    const fields = type.fields;
-    // One pass counts, for every field, the messages where it is absent or null.
-    const counts = fields.map((_, i) => `count_if(json_type(payload, $${i + 1}) IS NULL OR json_type(payload, $${i + 1}) = 'NULL')`).join(', ');
-    const prepared = await connection.prepare(`SELECT ${counts} FROM (${payloads})`);
-    fields.forEach((f, i) => prepared.bindVarchar(i + 1, jsonPath(f.name)));
-    const missing = (await prepared.runAndReadAll()).getRows()[0].map(Number);
-    return fields.map((f, i) => ({ name: f.name, type: formatType(f.type), nullable: missing[i] > 0 }));
+    await connection.run(`COPY (${rows}) TO ${quoteLiteral(file)} (FORMAT json)`);
+    return await readJsonObjects(connection, file, into);
   } finally {
     rmSync(file, { force: true });
   }
 }
 
+const jsonLinesFile = (): string => join(tmpdir(), `dk-stream-${process.pid}-${randomUUID()}.ndjson`);
+
+/**
+ * Reads a JSON-lines file of objects with a key `j` holding each message (other keys ride along) into the
+ * temporary table `into`, with DuckDB's JSON reader looking at every line to type `j`; returns the fields of `j`.
+ */
+async function readJsonObjects(connection: DuckDBConnection, file: string, into: TableRef): Promise<PayloadField[]> {
+  await connection.run(`${createTable(into)} AS SELECT * FROM read_json_auto(${quoteLiteral(file)}, sample_size = -1, format = 'newline_delimited')`);
+  const typeText = (await connection.runAndReadAll(`SELECT typeof(j) FROM ${relationOf(into)} LIMIT 1`)).getRows()[0]?.[0] as string | undefined;
+  const type = typeText ? parseType(typeText) : undefined;
+  if (type?.base !== 'STRUCT' || !type.fields?.length) return [];
+  const fields = type.fields;
+  // Absent and null values both read as NULL: one columnar pass counts them for every field.
+  const counts = fields.map((f) => `count_if(j.${quoteIdent(f.name)} IS NULL)`).join(', ');
+  const missing = (await connection.runAndReadAll(`SELECT ${counts} FROM ${relationOf(into)}`)).getRows()[0].map(Number);
+  return fields.map((f, i) => ({ name: f.name, type: formatType(f.type), nullable: missing[i] > 0 }));
+}
+
 /** The JSONPath of a top-level key, quoted so any key works. */
 export const jsonPath = (key: string): string => `$."${key.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-
-/** The from_json() structure for a DuckDB type: objects for STRUCT, one-element arrays for LIST, else the type. */
-export function jsonStructure(type: ParsedType): unknown {
-  if (type.base === 'STRUCT' && type.fields) return Object.fromEntries(type.fields.map((f) => [f.name, jsonStructure(f.type)]));
-  if (type.base === 'LIST' && type.element) return [jsonStructure(type.element)];
-  return formatType(type);
-}

@@ -50,18 +50,20 @@ class NatsStream implements StreamSource {
     if (!options.follow && (info.lastSequence <= after || max <= 0)) return;
     const consumer = await this.js.consumers.get(this.stream, { deliver_policy: 'by_start_sequence', opt_start_seq: Math.max(after + 1, info.firstSequence, 1) });
     // consume() keeps pulls in flight while a batch is handed on (fetch() waits a round trip per batch); a pump
-    // moves messages into a queue, pausing while it holds a few batches.
+    // moves messages into a queue, pausing while it holds `readAhead` of them.
     const messages = await consumer.consume({ max_messages: 2 * BATCH, idle_heartbeat: 1000 });
+    const readAhead = Math.max(options.readAhead ?? 4 * BATCH, BATCH);
     const queue: StreamMessage[] = [];
     let ended: unknown = false;
     let wakeReader: (() => void) | undefined;
     let wakePump: (() => void) | undefined;
     const pump = (async () => {
       for await (const m of messages) {
-        queue.push({ subject: m.subject, sequence: m.seq, timestamp: new Date(Number(BigInt(m.info.timestampNanos) / 1_000_000n)), partition: 0, data: m.data });
+        const { streamSequence, timestampNanos } = m.info;
+        queue.push({ subject: m.subject, sequence: streamSequence, timestamp: new Date(Math.floor(timestampNanos / 1e6)), partition: 0, data: m.data });
         if (queue.length >= BATCH) wakeReader?.();
         if (!options.follow && m.seq >= info.lastSequence) break;
-        if (queue.length >= 4 * BATCH) await new Promise<void>((resolve) => (wakePump = resolve));
+        if (queue.length >= readAhead) await new Promise<void>((resolve) => (wakePump = resolve));
       }
     })().then(
       () => (ended = true),

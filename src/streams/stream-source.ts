@@ -40,6 +40,12 @@ export interface ReadOptions {
   idleSeconds?: number;
   /** Stops the read; messages already delivered stay delivered. */
   signal?: AbortSignal;
+  /**
+   * Messages the reader may receive ahead of the consumer while it works on the last batch (a load writing a
+   * part keeps receiving the next one). Brokers that keep no log hold what arrives anyway.
+   * @default 20000
+   */
+  readAhead?: number;
 }
 
 /**

@@ -1,12 +1,11 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SchemaChange } from '../schema/diff.js';
 import type { ColumnSchema } from '../schema/model.js';
-import { parseType } from '../schema/type-name.js';
 import type { Session } from '../session/session.js';
-import { appendColumns, relationOf, tempTable, type TableRef } from '../sql/column-writer.js';
+import { appendColumns, createTable, relationOf, tempTable, type TableRef } from '../sql/column-writer.js';
 import { embeddedDuckDB } from '../sql/duckdb.js';
-import { quoteIdent, quoteLiteral } from '../sql/identifiers.js';
-import { inferPayloadFields, jsonPath, jsonStructure, type PayloadField } from './infer-schema.js';
+import { quoteIdent, tempName } from '../sql/identifiers.js';
+import { inferPayloadFields, jsonPath, parseJsonRows, type PayloadField } from './infer-schema.js';
 import { locateChanges } from './locate-changes.js';
 import { schemaTimeline, type StreamSchemaTimeline } from './schema-timeline.js';
 import type { StreamMessage, StreamSource } from './stream-source.js';
@@ -44,22 +43,39 @@ export function messageColumns(batch: readonly StreamMessage[]) {
 export const rawTableSql = (table: TableRef): string =>
   `CREATE OR REPLACE ${table.catalog === 'temp' ? 'TEMP ' : ''}TABLE ${relationOf(table)} (subject VARCHAR, sequence BIGINT, "timestamp" TIMESTAMPTZ, "partition" INTEGER, payload VARCHAR, ok BOOLEAN)`;
 
+/** SQL true when `payload` is a JSON object: valid JSON whose first character past whitespace opens an object (one parse). */
+const IS_JSON_OBJECT = `coalesce(json_valid(payload) AND starts_with(ltrim(payload, ' ' || chr(9) || chr(10) || chr(13)), '{'), false)`;
+
 /** Marks which appended messages are JSON objects (the rest are malformed, counted and kept apart). */
-export const markValidSql = (table: TableRef): string =>
-  `UPDATE ${relationOf(table)} SET ok = coalesce(CASE WHEN json_valid(payload) THEN json_type(payload) = 'OBJECT' END, false) WHERE ok IS NULL`;
+export const markValidSql = (table: TableRef): string => `UPDATE ${relationOf(table)} SET ok = ${IS_JSON_OBJECT} WHERE ok IS NULL`;
 
 /** A payload field's column name in the table: an envelope name taken by a field gets `data_` before it. */
 export const fieldColumn = (field: string): string => (ENVELOPE.some((e) => e.name === field.toLowerCase()) ? `data_${field}` : field);
 
 /**
- * SELECT turning raw messages into typed rows: the envelope columns, then one column per field of the messages,
- * decoded by DuckDB with the structure `fields` describe.
+ * Creates `target`: the valid messages of `raw` as typed rows (the envelope columns, then one column per field of
+ * the messages), in sequence order, every payload parsed once by DuckDB's JSON reader. Returns the fields.
  */
-export function typedSelect(raw: string, fields: readonly PayloadField[], where = 'ok'): string {
-  const structure = JSON.stringify(Object.fromEntries(fields.map((f) => [f.name, jsonStructure(parseType(f.type))])));
-  const columns = fields.map((f) => `j.${quoteIdent(f.name)} AS ${quoteIdent(fieldColumn(f.name))}`);
-  const body = fields.length ? `, from_json(payload, ${quoteLiteral(structure)}) AS j` : '';
-  return `SELECT subject, sequence, "timestamp"${columns.length ? `, ${columns.join(', ')}` : ''} FROM (SELECT *${body} FROM ${raw} WHERE ${where}) ORDER BY sequence`;
+export async function buildTypedTable(connection: DuckDBConnection, raw: TableRef, target: TableRef): Promise<PayloadField[]> {
+  const parsed = tempTable(tempName('stream_parsed'));
+  try {
+    const fields = await parseJsonRows(connection, `SELECT "partition" AS p, sequence AS s, json(payload) AS j FROM ${relationOf(raw)} WHERE ok`, parsed);
+    await connection.run(`${createTable(target)} AS ${typedRows(raw, fields && parsed, fields ?? [])}`);
+    return fields ?? [];
+  } finally {
+    await connection.run(`DROP TABLE IF EXISTS ${relationOf(parsed)}`);
+  }
+}
+
+/**
+ * SELECT of typed rows in sequence order: the envelope of the valid messages of `raw`, joined by (partition,
+ * sequence) (one message for every broker) to their payloads parsed into column `j` of `parsed` (columns p, s,
+ * j); without `parsed` (no valid message), the envelope alone.
+ */
+export function typedRows(raw: TableRef, parsed: TableRef | undefined, fields: readonly PayloadField[]): string {
+  const columns = fields.map((f) => `, p.j.${quoteIdent(f.name)} AS ${quoteIdent(fieldColumn(f.name))}`).join('');
+  const from = parsed ? `${relationOf(raw)} r JOIN ${relationOf(parsed)} p ON r."partition" = p.p AND r.sequence = p.s` : `${relationOf(raw)} r WHERE r.ok`;
+  return `SELECT r.subject, r.sequence, r."timestamp"${columns} FROM ${from} ORDER BY r.sequence`;
 }
 
 /** Payload fields as schema columns, after the envelope. */
@@ -128,8 +144,7 @@ export class StreamTable {
     await this.refresh();
     const connection = await this.connection();
     if (this.built !== this.loaded || !(await exists(connection, target))) {
-      const fields = await this.fields();
-      await connection.run(`CREATE OR REPLACE ${target.catalog === 'temp' ? 'TEMP ' : ''}TABLE ${relationOf(target)} AS ${typedSelect(relationOf(this.raw), fields)}`);
+      await buildTypedTable(connection, this.raw, target);
       this.built = this.loaded;
     }
     return Number((await connection.runAndReadAll(`SELECT count(*) FROM ${relationOf(target)}`)).getRows()[0][0]);
