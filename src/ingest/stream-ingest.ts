@@ -9,7 +9,8 @@ import { projectKey } from '../schema/target.js';
 import type { Session } from '../session/session.js';
 import { appendColumns, relationOf, tempTable } from '../sql/column-writer.js';
 import { embeddedDuckDB } from '../sql/duckdb.js';
-import { quoteLiteral, tempName } from '../sql/identifiers.js';
+import { quoteIdent, quoteLiteral, tempName } from '../sql/identifiers.js';
+import { keepJsonDoublesIn } from '../streams/json-numbers.js';
 import { buildTypedTable, markValidSql, messageColumns, rawTableSql } from '../streams/stream-table.js';
 import { readCursor, saveCursor } from './cursor-store.js';
 import { ParquetDestination } from './destination.js';
@@ -117,9 +118,13 @@ export async function ingestStream(session: Session, connector: StreamConnector,
     await buildTypedTable(connection, raw, typed);
     const good = Number((await connection.runAndReadAll(`SELECT count(*) FROM ${relationOf(typed)}`)).getRows()[0][0]);
     if (good > 0) {
-      const columns = await describeTable(connection, { catalog: typed.catalog, schema: typed.schema, table: typed.table });
-      if (destination.exists()) diff = checkSchema(await destinationSchema(session, destination, key, columns), columns, connector.name, options.allowBreaking === true);
-      files.push(...(await destination.write(connection, `SELECT * FROM ${relationOf(typed)}`, destination.exists() ? 'append' : 'overwrite', partitionBy, stem)));
+      const described = await describeTable(connection, { catalog: typed.catalog, schema: typed.schema, table: typed.table });
+      const existing = destination.exists() ? await destinationSchema(session, destination, key, described) : undefined;
+      // JSON has one number type: a part whose values of a DOUBLE column happen to be integers writes them as DOUBLE.
+      const columns = existing ? keepJsonDoublesIn(existing.columns, described) : described;
+      if (existing) diff = checkSchema(existing, columns, connector.name, options.allowBreaking === true);
+      const select = columns.map((c, i) => (c === described[i] ? quoteIdent(c.name) : `CAST(${quoteIdent(c.name)} AS ${c.duckdbType}) AS ${quoteIdent(c.name)}`)).join(', ');
+      files.push(...(await destination.write(connection, `SELECT ${select} FROM ${relationOf(typed)}`, existing ? 'append' : 'overwrite', partitionBy, stem)));
     }
     const bad = await connection.runAndReadAll(`SELECT sequence, left(payload, 200) AS payload FROM ${relationOf(raw)} WHERE NOT ok ORDER BY sequence LIMIT 5`);
     const badCount = staged - good;

@@ -3,7 +3,8 @@ import { tableBundle } from '../display/table.js';
 import { DataKernelError } from '../errors.js';
 import type { Session } from '../session/session.js';
 import { diffSchemas, type DiffOptions, type FailOn, type SchemaChange, type SchemaDiff } from './diff.js';
-import type { TableSchema } from './model.js';
+import { schemaFingerprint, type TableSchema } from './model.js';
+import { keepJsonDoublesIn } from '../streams/json-numbers.js';
 import { readSnapshot } from './snapshot.js';
 import { latestSnapshot, type SchemaSnapshot } from './snapshot-store.js';
 import { resolveTarget, type TargetOptions, type TargetSource } from './target.js';
@@ -90,11 +91,14 @@ export class SchemaDrift {
 
 /** Compares a target now against its last snapshot in the catalog. */
 export async function schemaDrift(session: Session, source: TargetSource, options: TargetOptions = {}): Promise<SchemaDrift> {
-  const now = await readSnapshot(session, source, options);
-  const before = await latestSnapshot(session, now.target);
+  const read = await readSnapshot(session, source, options);
+  const before = await latestSnapshot(session, read.target);
   if (!before) {
-    throw new DataKernelError(`No snapshot of ${now.target} yet`, `Record one first: %schema snapshot ${now.target}`);
+    throw new DataKernelError(`No snapshot of ${read.target} yet`, `Record one first: %schema snapshot ${read.target}`);
   }
+  // A stream's schema is inferred from JSON: integers arriving in a field the snapshot saw as DOUBLE are no drift.
+  const columns = read.kind === 'stream' ? keepJsonDoublesIn(before.columns, read.columns) : read.columns;
+  const now = columns === read.columns ? read : { ...read, columns, fingerprint: schemaFingerprint(columns) };
   const target = typeof source === 'string' && before.fingerprint !== now.fingerprint ? await resolveTarget(session, source, options) : undefined;
   if (!target?.locate) return new SchemaDrift(before, now);
   // A stream knows more than two schemas: a field that went while another came is a rename only if no message had both.

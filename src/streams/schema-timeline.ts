@@ -3,6 +3,7 @@ import { JUPYTER_DISPLAY, type MimeBundle } from '../display/mime.js';
 import { tableBundle, type TableData } from '../display/table.js';
 import type { SchemaChange } from '../schema/diff.js';
 import { typeChange } from '../schema/type-compat.js';
+import { keepJsonDoubles } from './json-numbers.js';
 
 /** A schema change of a stream, with the first message that showed it. */
 export interface StreamSchemaChange extends SchemaChange {
@@ -66,12 +67,14 @@ export async function schemaTimeline(connection: DuckDBConnection, raw: string):
         changes.push({ kind: 'removed', column: field, before: KIND[typed.at(-1)?.kind ?? ''] ?? 'JSON', breaking: true, reason: `messages from ${gone} on lack it`, sequence: gone });
       }
     }
-    for (let i = 1; i < typed.length; i++) {
-      const before = KIND[typed[i - 1].kind] ?? 'JSON';
-      const after = KIND[typed[i].kind] ?? 'JSON';
-      if (before === after) continue;
-      const verdict = typeChange(before, after);
-      changes.push({ kind: 'type', column: field, before, after, breaking: !verdict.compatible, reason: verdict.reason, sequence: typed[i].first });
+    let current = KIND[typed[0]?.kind] ?? 'JSON';
+    for (const span of typed.slice(1)) {
+      const next = KIND[span.kind] ?? 'JSON';
+      // An integer value in a field that already held fractions is still a JSON number of that field.
+      if (next === current || keepJsonDoubles(current, next) === current) continue;
+      const verdict = typeChange(current, next);
+      changes.push({ kind: 'type', column: field, before: current, after: next, breaking: !verdict.compatible, reason: verdict.reason, sequence: span.first });
+      current = next;
     }
     const nulls = fieldSpans.find((s) => s.kind === 'NULL');
     if (nulls && nulls.first > first) changes.push({ kind: 'nullability', column: field, before: 'NOT NULL', after: 'NULL', breaking: false, reason: 'null values from here on', sequence: nulls.first });
