@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { LayersModel } from '@tensorflow/tfjs';
+import type { io, LayersModel } from '@tensorflow/tfjs';
 import { DataKernelError } from '../errors.js';
 import type { Session } from '../session/session.js';
 import { tensorflow } from './backend.js';
@@ -39,6 +39,8 @@ export interface ModelCard {
   runId?: string;
   /** What scoring it needs: tfjs version, backend, npm packages (absent on models stored before runtimes were recorded). */
   runtime?: RuntimeSpec;
+  /** The tfjs that trained it, as it reported its version, and where: in the kernel or in its runtime's worker. */
+  trainedIn?: { tfjs: string; where: 'kernel' | 'worker' };
 }
 
 /** Predictions for a batch: point predictions plus per-class probabilities (n x classes, row-major). */
@@ -86,9 +88,14 @@ export interface ModelFiles {
   metrics: Record<string, number>;
 }
 
+/** A network that writes itself through a tfjs save handler: a LayersModel, or one trained in a worker. */
+export interface SavableModel {
+  save(handler: io.IOHandler): Promise<io.SaveResult>;
+}
+
 /** Everything that is written for a new version. */
 export interface ModelArtifacts {
-  model: LayersModel;
+  model: SavableModel;
   preparation: Preparation;
   target: TargetEncoding;
   inputSchema: InputField[];

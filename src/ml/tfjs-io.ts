@@ -49,3 +49,15 @@ export async function fileLoadHandler(tf: Tf, dir: string): Promise<io.IOHandler
     convertedBy: modelJson.convertedBy,
   });
 }
+
+/** What a model saves (topology and weights), kept in memory: to send it to another process's tfjs. */
+export async function savedArtifacts(tf: Tf, model: { save(handler: io.IOHandler): Promise<io.SaveResult> }): Promise<io.ModelArtifacts> {
+  let artifacts: io.ModelArtifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (saved) => {
+      artifacts = saved;
+      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(saved) };
+    }),
+  );
+  return artifacts!;
+}

@@ -1,23 +1,22 @@
 import type { LayersModel } from '@tensorflow/tfjs';
 import { Progress } from '../display/progress.js';
 import { DataKernelError } from '../errors.js';
+import { kernelRuntime } from '../runtimes/kernel-runtime.js';
+import { workerLabel } from '../runtimes/runtime-workers.js';
+import { sessionWorkers } from '../runtimes/session-workers.js';
+import { checkRuntime, parseRuntime, sameRuntime, type RuntimeSpec } from '../runtimes/spec.js';
+import { fitInWorker } from '../runtimes/train-in-worker.js';
 import { currentSession, type Session } from '../session/session.js';
-import { buildModel, checkKind, DEFAULT_HIDDEN, type ModelKind } from './architectures.js';
-import { tensorflow, withKernelFallback, type Tf } from './backend.js';
+import { checkKind, DEFAULT_HIDDEN, type ModelKind } from './architectures.js';
+import { tensorflow } from './backend.js';
 import type { Variables } from './data-source.js';
 import { fingerprint } from './fingerprint.js';
-import { fitDense } from './fit-dense.js';
-import { fitTfjs } from './fit-tfjs.js';
-import { taskMetrics, type Metrics } from './metrics.js';
+import { fitModel, type FitPlan } from './fit-model.js';
 import { checkModelName, saveModelVersion, type InputField } from './model-store.js';
-import { predictInChunks } from './predict-chunks.js';
-import { newRunId, recordRun, type EpochLog } from './runs.js';
-import { fitLinear, fitLogistic, type LinearWeights } from './solvers.js';
-import { outputUnits, pointPredictions, probabilities, type TargetEncoding, type Task } from './target.js';
+import { newRunId, recordRun } from './runs.js';
+import { outputUnits, type Task } from './target.js';
 import { loadTrainingSet } from './training-set.js';
 import { TrainResult } from './train-result.js';
-import { kernelRuntime } from '../runtimes/kernel-runtime.js';
-import { checkRuntime, parseRuntime, type RuntimeSpec } from '../runtimes/spec.js';
 
 /** The runtime recorded for a new model: the kernel's, with what the caller asked for changed. */
 async function recordedRuntime(asked: TrainOptions['runtime']): Promise<RuntimeSpec> {
@@ -64,31 +63,11 @@ export interface TrainOptions {
   /** Code recorded with the run (the cell's source). */
   cellSource?: string;
   /**
-   * The runtime the model is scored with, recorded in its card: "tfjs@4.21.0[,backend=cpu][,pkg@1.2.3]" or
-   * the fields to change. %predict and serving run a model whose runtime is not the kernel's in a worker
-   * with that runtime installed. @default the tfjs version and backend this process trained with
+   * The runtime the model is trained and scored with, recorded in its card: "tfjs@4.21.0[,backend=cpu][,pkg@1.2.3]"
+   * or the fields to change. A runtime other than the kernel's trains in a worker with that runtime installed
+   * (the one %predict and serving score it in). @default the tfjs version and backend of this process
    */
   runtime?: string | Partial<RuntimeSpec>;
-}
-
-// The dedicated solvers build a (d+1)^2 matrix per pass; beyond these widths gradient descent is cheaper.
-const MAX_NORMAL_EQUATION_WIDTH = 500;
-const MAX_IRLS_WIDTH = 200;
-
-/** Raw model outputs (n x units) for a prepared matrix. */
-function scoreOutputs(target: TargetEncoding, raw: Float32Array, actual: Float32Array): Metrics {
-  const n = actual.length;
-  const point = pointPredictions(target, raw, n);
-  const truth = target.task === 'regression' ? Float64Array.from(actual, (v) => v * target.std! + target.mean!) : actual;
-  return taskMetrics(target.task, truth, { point, probabilities: probabilities(target, raw, n) }, target.classes?.length ?? 1);
-}
-
-// Validation loss on the training loss's scale: log loss, or the MSE of the standardised target.
-const validationLoss = (target: TargetEncoding, metrics: Metrics) => (target.task === 'regression' ? (metrics.rmse / target.std!) ** 2 : metrics.log_loss);
-
-function setLinearWeights(tf: Tf, model: LayersModel, fitted: LinearWeights): void {
-  const d = fitted.weights.length;
-  model.getLayer('output').setWeights([tf.tensor2d(Float32Array.from(fitted.weights), [d, 1]), tf.tensor1d([fitted.bias])]);
 }
 
 /**
@@ -116,60 +95,19 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const tf = await tensorflow();
   const custom = typeof options.model === 'function' ? options.model(d, units) : typeof options.model === 'object' ? options.model : undefined;
   const kind = custom ? 'custom' : checkKind(options.model as string | undefined, target.task);
-  // Multiclass logistic regression is a softmax layer.
-  const model = custom ?? buildModel(tf, kind === 'logistic' && target.task === 'multiclass' ? 'softmax' : (kind as ModelKind), target.task, d, units, seed, hidden);
-  const shape = model.inputs[0]?.shape;
-  if (shape?.[1] !== d) throw new DataKernelError(`The model takes ${shape?.[1]} inputs, but the prepared features are ${d} columns`, `Build it with inputShape: [${d}] (columns: ${preparation.outputColumns.slice(0, 8).join(', ')}${d > 8 ? ', ...' : ''}).`);
+  const shape = custom?.inputs[0]?.shape;
+  if (custom && shape?.[1] !== d) throw new DataKernelError(`The model takes ${shape?.[1]} inputs, but the prepared features are ${d} columns`, `Build it with inputShape: [${d}] (columns: ${preparation.outputColumns.slice(0, 8).join(', ')}${d > 8 ? ', ...' : ''}).`);
+  const plan: FitPlan = { kind, target, d, units, seed, hidden, epochs, batchSize, learningRate, trainSet, validationX, validationY, validationRows: validationRows.length };
 
-  const history: EpochLog[] = [];
-  let lastDetail = '';
-  const backend = tf.getBackend();
-  const progress = new Progress({ label: `Training ${name} (${kind}, ${backend})`, total: epochs, unit: 'epochs' });
-  const evaluate = async (): Promise<Metrics> =>
-    validationRows.length > 0 ? scoreOutputs(target, predictInChunks(tf, model, validationX, validationRows.length, d, units), validationY) : {};
-  const logEpoch = async (epoch: number, loss: number, withValidation = true) => {
-    const metrics = withValidation ? await evaluate() : {};
-    const entry: EpochLog = { epoch, loss };
-    if (metrics.log_loss !== undefined || metrics.rmse !== undefined) entry.val_loss = validationLoss(target, metrics);
-    for (const key of ['accuracy', 'auc', 'rmse', 'r2']) if (metrics[key] !== undefined) entry[`val_${key}`] = metrics[key];
-    history.push(entry);
-    lastDetail = Object.entries(entry).filter(([k]) => k !== 'epoch').map(([k, v]) => `${k} ${v.toPrecision(4)}`).join('  ');
-    progress.update(epoch, lastDetail);
-  };
-  // Within a long epoch the display shows the batch, and keeps the last epoch's numbers.
-  const batches = Math.ceil(trainSet.n / batchSize);
-  const onBatch = (epoch: number, batch: number) => progress.update(epoch - 1, `epoch ${epoch}: batch ${batch}/${batches}  ${lastDetail}`);
-
-  let solver = 'adam';
-  let usedBackend = backend;
-  if (!custom && kind === 'linear' && d <= MAX_NORMAL_EQUATION_WIDTH) {
-    solver = 'normal-equation';
-    setLinearWeights(tf, model, fitLinear(trainSet.x, trainSet.y, trainSet.n, d));
-    const raw = predictInChunks(tf, model, trainSet.x, trainSet.n, d, units);
-    await logEpoch(1, raw.reduce((sum, v, i) => sum + (v - trainSet.y[i]) ** 2, 0) / trainSet.n);
-  } else if (!custom && kind === 'logistic' && target.task === 'binary' && d <= MAX_IRLS_WIDTH) {
-    solver = 'irls';
-    const losses: number[] = [];
-    setLinearWeights(tf, model, fitLogistic(trainSet.x, trainSet.y, trainSet.n, d, epochs, (_, loss) => losses.push(loss)));
-    for (let i = 0; i < losses.length; i++) await logEpoch(i + 1, losses[i], i === losses.length - 1);
-  } else {
-    // Built-in networks train with hand-written backpropagation (fit-dense.ts); custom models with tfjs's fit.
-    const fit = custom ? fitTfjs : fitDense;
-    usedBackend = await withKernelFallback((active) =>
-      fit(tf, model, trainSet, {
-        task: target.task,
-        units,
-        epochs,
-        batchSize,
-        seed,
-        learningRate,
-        onBatch,
-        onEpoch: (epoch, loss) => logEpoch(epoch, loss),
-      }).then(() => active),
-    );
-  }
-  const metrics: Metrics =
-    validationRows.length > 0 ? await evaluate() : scoreOutputs(target, predictInChunks(tf, model, trainSet.x, trainSet.n, d, units), trainSet.y);
+  // A runtime other than the kernel's trains in its worker, on the tfjs it will be scored with.
+  const inKernel = sameRuntime(runtime, await kernelRuntime());
+  const worker = inKernel ? undefined : await sessionWorkers(session).worker(runtime);
+  const where = worker ? workerLabel(worker) : tf.getBackend();
+  const progress = new Progress({ label: `Training ${name} (${kind}, ${where})`, total: epochs, unit: 'epochs' });
+  const onProgress = (done: number, detail: string) => progress.update(done, detail);
+  const { model, history, metrics, solver, backend, trainedIn } = worker
+    ? await fitInWorker(session, worker, plan, custom, onProgress)
+    : { ...(await fitModel(tf, plan, custom, onProgress)), trainedIn: { tfjs: tf.version_core, where: 'kernel' as const } };
   progress.finish(`done: ${history.length} ${solver === 'irls' ? 'iterations' : 'epochs'}`);
 
   const inputSchema: InputField[] = preparation.features.map((step) => ({ name: step.name, type: step.type, required: !step.indicator }));
@@ -182,7 +120,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     target,
     inputSchema,
     metrics,
-    card: { task: target.task, kind, backend: usedBackend, solver, fingerprint: dataFingerprint, rows: batch.length, params, runId, runtime },
+    card: { task: target.task, kind, backend, solver, fingerprint: dataFingerprint, rows: batch.length, params, runId, runtime, trainedIn },
   });
   const durationMs = Date.now() - started;
   await recordRun(session, {
@@ -193,7 +131,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     durationMs,
     task: target.task,
     kind,
-    backend: usedBackend,
+    backend,
     solver,
     params,
     history,
@@ -202,7 +140,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     rows: batch.length,
     code: options.cellSource ?? '',
   });
-  return new TrainResult(name, card.version, dir, target.task, kind, usedBackend, solver, metrics, history, runId, durationMs, {
+  return new TrainResult(name, card.version, dir, target.task, kind, backend, solver, metrics, history, runId, durationMs, {
     train: trainRows.length,
     validation: validationRows.length,
   });

@@ -23,7 +23,7 @@ export type WorkerCall = Distribute<WorkerRequest>;
 interface Pending {
   resolve(value: unknown): void;
   reject(error: Error): void;
-  onProgress?: (done: number) => void;
+  onProgress?: (done: number, detail?: string) => void;
 }
 
 /** Where a worker scores: a runtime folder with its spec, or (no folder) the package's own tfjs. */
@@ -85,14 +85,18 @@ export class RuntimeWorker {
   }
 
   /** Sends a request; resolves with its reply, reporting progress messages to `onProgress`. */
-  call(request: WorkerCall, onProgress?: (done: number) => void): Promise<unknown> {
+  call(request: WorkerCall, onProgress?: (done: number, detail?: string) => void): Promise<unknown> {
     if (!this.alive) return Promise.reject(new DataKernelError(`The runtime worker ${this.pid} has exited (${this.exited})`, 'Run the cell again: a new worker starts.'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, onProgress });
       this.busy();
       this.child.send({ ...request, id } as WorkerRequest, (error) => {
-        if (error && this.pending.delete(id)) reject(error);
+        if (!error) return;
+        // EPIPE: the worker died before the request reached it. Its exit, due any moment, fails the call with the
+        // reason (as for the calls in flight), so the caller sees a dead worker and can retry the work elsewhere.
+        const late = setTimeout(() => this.pending.delete(id) && reject(error), 1000);
+        this.child.once('exit', () => clearTimeout(late));
       });
     });
   }
@@ -106,7 +110,7 @@ export class RuntimeWorker {
     const call = this.pending.get(message.id);
     if (!call) return;
     if ('progress' in message) {
-      call.onProgress?.(message.progress);
+      call.onProgress?.(message.progress, message.detail);
       return;
     }
     this.pending.delete(message.id);

@@ -4,13 +4,16 @@
 import { renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { io } from '@tensorflow/tfjs';
 import { DataKernelError } from '../errors.js';
 import { tensorflow, useTensorflow } from '../ml/backend.js';
+import { fitModel, type FitPlan } from '../ml/fit-model.js';
 import { loadModel, type LoadedModel } from '../ml/model-store.js';
+import { savedArtifacts } from '../ml/tfjs-io.js';
 import { scoreRelation } from '../ml/score-relation.js';
 import { relationOf } from '../sql/column-writer.js';
 import { quoteLiteral } from '../sql/identifiers.js';
-import { RUNTIME_BACKEND_ENV, RUNTIME_DIR_ENV, RUNTIME_PACKAGES_ENV, type PartScored, type ScorePart, type WorkerMessage, type WorkerRequest } from './protocol.js';
+import { RUNTIME_BACKEND_ENV, RUNTIME_DIR_ENV, RUNTIME_PACKAGES_ENV, type PartScored, type ScorePart, type WorkerFitted, type WorkerMessage, type WorkerRequest } from './protocol.js';
 import { runtimeTensorflow } from './runtime-tensorflow.js';
 import type { RuntimeBackend } from './spec.js';
 
@@ -72,6 +75,15 @@ async function scorePart(id: number, dir: string, part: ScorePart, batchSize: nu
   }
 }
 
+/** Fits a network on this worker's tfjs and returns it saved as artifacts, streaming epoch progress. */
+async function train(id: number, plan: FitPlan, custom: io.ModelArtifacts | undefined): Promise<WorkerFitted> {
+  const tf = await tensorflow();
+  const model = custom ? await tf.loadLayersModel(tf.io.fromMemory(custom)) : undefined;
+  const fitted = await fitModel(tf, plan, model, (done, detail) => send({ id, progress: done, detail }));
+  const { model: fittedModel, ...rest } = fitted;
+  return { ...rest, artifacts: await savedArtifacts(tf, fittedModel), tfjs: tf.version_core };
+}
+
 async function answer(request: WorkerRequest): Promise<WorkerMessage> {
   try {
     switch (request.op) {
@@ -83,6 +95,8 @@ async function answer(request: WorkerRequest): Promise<WorkerMessage> {
         return { id: request.id, ok: true, value: await (await modelFor(request.dir)).predictColumns(request.batch) };
       case 'score':
         return { id: request.id, ok: true, value: await scorePart(request.id, request.dir, request.part, request.batchSize) };
+      case 'train':
+        return { id: request.id, ok: true, value: await train(request.id, request.plan, request.custom) };
     }
   } catch (error) {
     const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };

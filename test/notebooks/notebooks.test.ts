@@ -186,6 +186,8 @@ describe('example notebooks', () => {
     expect(run.code, run.stderr).toBe(0);
     const cells = executed(out);
     expect(textOf(cellStarting(cells, '%models'))).toMatch(/churn_legacy +│ 1 +│ binary +│ mlp +│ adam +│ wasm +│ tfjs@4\.21\.0 wasm/);
+    expect(textOf(cellStarting(cells, 'legacy = %train'))).toMatch(/Training churn_legacy \(mlp, tfjs@4\.21\.0 wasm, worker \d+\) .*100%.*done: 8 epochs/);
+    expect(textOf(cellStarting(cells, "import { readFileSync }"))).toMatch(/churn_current trained in the kernel on tfjs 4\.22\.0; churn_legacy in a worker on tfjs 4\.21\.0/);
     expect(textOf(cellStarting(cells, 'runtimes = %runtimes'))).toMatch(/tfjs@4\.21\.0 wasm │ worker +│ \d+ +│ 4\.21\.0/);
     expect(textOf(cellStarting(cells, 'batch = %predict'))).toMatch(/200,000 rows in \d+ parts[\s\S]*rows\/s/);
     expect(existsSync(join(dir, 'out', 'runtimes', 'scored', '_manifest.json'))).toBe(true);

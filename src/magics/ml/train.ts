@@ -43,7 +43,7 @@ export default defineMagic({
       hidden: { type: 'string', description: 'hidden layer sizes of the MLP', valueName: '64,32', default: '64,32' },
       runtime: {
         type: 'string',
-        description: "runtime recorded for scoring it (default: the kernel's tfjs and backend); %predict and serving run other runtimes in a worker",
+        description: "runtime it is trained and scored with (default: the kernel's tfjs and backend); another runtime trains, scores and serves in a worker running it",
         valueName: 'tfjs@4.21.0[,backend=cpu][,pkg@1.0.0]',
       },
     },
