@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { HierarchicalNSW } from 'hnswlib-node';
 import { Progress } from '../display/progress.js';
@@ -8,6 +9,7 @@ import { embeddedDuckDB } from '../sql/duckdb.js';
 import { quoteIdent } from '../sql/identifiers.js';
 import { resolveRelation } from '../sql/relation.js';
 import type { VariableScope } from '../sql/register-value.js';
+import { buildShards, type ShardInfo } from './shard-build.js';
 import { makeDirectory } from '../fs/make-directory.js';
 
 /** Distance of an index: cosine (1 - cosine similarity), l2 (squared Euclidean), ip (1 - inner product). */
@@ -27,6 +29,8 @@ export interface VectorIndexInfo {
   count: number;
   m: number;
   efConstruction: number;
+  /** The graphs, each over a slice of the points (built in parallel); absent in indexes saved before: one hnsw.bin. */
+  shards?: ShardInfo[];
   builtAt: string;
 }
 
@@ -44,12 +48,21 @@ export interface BuildIndexOptions {
   m?: number;
   /** HNSW build beam width. @default 200 */
   efConstruction?: number;
+  /** Graphs built at once, one thread each, every one over a slice of the points. @default one per core, at most one per 10,000 vectors */
+  threads?: number;
+}
+
+/** One graph of a loaded index, holding the points labelled first .. first + count - 1. */
+export interface LoadedShard {
+  graph: HierarchicalNSW;
+  first: number;
+  count: number;
 }
 
 /** An HNSW index over one FLOAT[n] column, loaded, with the keys of its points (label i is keys[i]). */
 export interface VectorIndex {
   info: VectorIndexInfo;
-  graph: HierarchicalNSW;
+  shards: LoadedShard[];
   keys: (string | number)[];
   dir: string;
 }
@@ -68,8 +81,8 @@ export function splitTarget(target: string): { source: string; column: string } 
 
 const loadedIndexes = (session: Session) => session.service('vectors.indexes', () => new Map<string, VectorIndex>());
 
-// Points go into the graph in slices, the event loop and the progress display getting a turn between them.
-const SLICE = 2000;
+// Below this many points per graph, another build thread costs more than it saves.
+const MIN_SHARD_POINTS = 10_000;
 
 /**
  * Builds an HNSW index (hnswlib) over the vectors of `column` in any source (table, file, connection table,
@@ -95,42 +108,65 @@ export async function buildIndex(target: string, options: BuildIndexOptions = {}
   const dimensions = Number(dims[1]);
   const count = Number((await connection.runAndReadAll(`SELECT count(*) FROM ${relation} WHERE ${quoteIdent(column)} IS NOT NULL`)).getRows()[0][0]);
   if (count === 0) throw new DataKernelError(`${source}.${column} holds no vectors`, 'Index a source with rows.');
-  const { HierarchicalNSW } = (await import('hnswlib-node')).default;
-  const graph = new HierarchicalNSW(metric, dimensions);
   const m = options.m ?? 16;
   const efConstruction = options.efConstruction ?? 200;
-  graph.initIndex(count, m, efConstruction, 100);
   const keys: (string | number)[] = [];
+  const vectors = new Float32Array(new SharedArrayBuffer(count * dimensions * Float32Array.BYTES_PER_ELEMENT));
   const progress = new Progress({ label: `index ${name} (HNSW, ${metric})`, total: count, unit: 'vectors' });
   const result = await connection.stream(`SELECT ${key === null ? 'NULL' : quoteIdent(key)}, ${quoteIdent(column)} FROM ${relation} WHERE ${quoteIdent(column)} IS NOT NULL`);
   for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+    session.throwIfInterrupted();
     const keyVector = chunk.getColumnVector(0);
-    const vectors = chunk.getColumnVector(1);
-    for (let start = 0; start < chunk.rowCount; start += SLICE) {
-      session.throwIfInterrupted();
-      for (let i = start; i < Math.min(chunk.rowCount, start + SLICE); i++) {
-        const label = keys.length;
-        const k = keyVector.getItem(i);
-        keys.push(key === null ? label : typeof k === 'bigint' ? Number(k) : (k as string | number));
-        graph.addPoint((vectors.getItem(i) as { items: number[] }).items, label);
-      }
-      progress.update(keys.length);
-      await new Promise((resolve) => setImmediate(resolve));
+    const embeddings = chunk.getColumnVector(1);
+    for (let i = 0; i < chunk.rowCount; i++) {
+      const label = keys.length;
+      const k = keyVector.getItem(i);
+      keys.push(key === null ? label : typeof k === 'bigint' ? Number(k) : (k as string | number));
+      vectors.set((embeddings.getItem(i) as { items: number[] }).items, label * dimensions);
     }
   }
-  const info: VectorIndexInfo = { name, source, column, key, metric, dimensions, count, m, efConstruction, builtAt: new Date().toISOString() };
   const dir = join(indexesDir(session), name);
   const staging = `${dir}.building-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   makeDirectory(staging);
-  await graph.writeIndex(join(staging, 'hnsw.bin'));
+  let shards: ShardInfo[];
+  try {
+    shards = await buildShards({
+      vectors,
+      dimensions,
+      metric,
+      m,
+      efConstruction,
+      shards: options.threads ?? Math.max(1, Math.min(availableParallelism(), Math.floor(count / MIN_SHARD_POINTS))),
+      dir: staging,
+      onProgress: (added) => progress.update(added),
+      check: () => session.throwIfInterrupted(),
+    });
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    throw error;
+  }
+  const info: VectorIndexInfo = { name, source, column, key, metric, dimensions, count, m, efConstruction, shards, builtAt: new Date().toISOString() };
   writeFileSync(join(staging, 'keys.json'), JSON.stringify(keys));
   writeFileSync(join(staging, 'meta.json'), JSON.stringify(info, null, 2));
   rmSync(dir, { recursive: true, force: true });
   renameSync(staging, dir);
-  loadedIndexes(session).set(name, { info, graph, keys, dir });
+  const index = { info, shards: await openShards(dir, info), keys, dir };
+  loadedIndexes(session).set(name, index);
   progress.finish();
   return info;
+}
+
+/** The graphs of a saved index, loaded (an index saved before shards existed is one graph in hnsw.bin). */
+async function openShards(dir: string, info: VectorIndexInfo): Promise<LoadedShard[]> {
+  const { HierarchicalNSW } = (await import('hnswlib-node')).default;
+  return Promise.all(
+    (info.shards ?? [{ file: 'hnsw.bin', first: 0, count: info.count }]).map(async (shard) => {
+      const graph = new HierarchicalNSW(info.metric, info.dimensions);
+      await graph.readIndex(join(dir, shard.file));
+      return { graph, first: shard.first, count: shard.count };
+    }),
+  );
 }
 
 /** Every saved index of the project. */
@@ -155,10 +191,7 @@ export async function loadIndex(name: string, session: Session = currentSession(
     throw new DataKernelError(`No vector index named ${name}`, known.length ? `Known indexes: ${known.join(', ')}.` : 'Build one with %index build TABLE.COLUMN.');
   }
   const info = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as VectorIndexInfo;
-  const { HierarchicalNSW } = (await import('hnswlib-node')).default;
-  const graph = new HierarchicalNSW(info.metric, info.dimensions);
-  await graph.readIndex(join(dir, 'hnsw.bin'));
-  const index = { info, graph, keys: JSON.parse(readFileSync(join(dir, 'keys.json'), 'utf8')) as (string | number)[], dir };
+  const index = { info, shards: await openShards(dir, info), keys: JSON.parse(readFileSync(join(dir, 'keys.json'), 'utf8')) as (string | number)[], dir };
   cache.set(name, index);
   return index;
 }

@@ -4,31 +4,11 @@ import { embeddedDuckDB } from '../../src/sql/duckdb.js';
 import type { QueryResult } from '../../src/sql/result.js';
 import { buildIndex, exactSearch, loadIndex, search } from '../../src/vectors/index.js';
 import { TestMagicContext } from '../helpers/magic-context.js';
+import { bruteForceTopK, createVectorTables, readVectors, recallOf, vectorQueries } from '../helpers/vectors.js';
 
-// 100k x 128 is bench/vectors-search.ts; building that here takes minutes on a loaded CI machine.
+// 100k x 128 is recall-100k.test.ts and bench/vectors-search.ts.
 const N = 10_000;
 const DIM = 128;
-const GAUSS = `sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random())`;
-
-/** Ids of the k nearest rows by cosine distance: a plain loop over every vector. */
-function bruteForce(vectors: Float32Array[], ids: number[], query: number[], k: number, keep: (i: number) => boolean = () => true): number[] {
-  const qn = Math.hypot(...query);
-  const scored: [number, number][] = [];
-  for (let i = 0; i < vectors.length; i++) {
-    if (!keep(i)) continue;
-    const v = vectors[i];
-    let dot = 0;
-    let vn = 0;
-    for (let j = 0; j < DIM; j++) {
-      dot += v[j] * query[j];
-      vn += v[j] * v[j];
-    }
-    scored.push([1 - dot / (qn * Math.sqrt(vn)), ids[i]]);
-  }
-  return scored.sort((a, b) => a[0] - b[0]).slice(0, k).map(([, id]) => id);
-}
-
-const recall = (found: number[][], truth: number[][]) => found.reduce((hits, f, q) => hits + f.filter((id) => truth[q].includes(id)).length, 0) / truth.flat().length;
 
 describe('vector search: exact in DuckDB, approximate through HNSW', () => {
   const ctx = new TestMagicContext();
@@ -39,35 +19,22 @@ describe('vector search: exact in DuckDB, approximate through HNSW', () => {
 
   beforeAll(async () => {
     const { connection } = await embeddedDuckDB(session);
-    await connection.run(`SELECT setseed(0.7);
-      CREATE TABLE vec_random AS SELECT i AS id, CASE WHEN i % 3 = 0 THEN 'en' ELSE 'de' END AS lang,
-        list_transform(range(${DIM}), x -> ${GAUSS})::FLOAT[${DIM}] AS embedding FROM range(${N}) t(i);
-      CREATE TABLE vec_centers AS SELECT c, list_transform(range(${DIM}), x -> ${GAUSS}) AS v FROM range(50) t(c);
-      CREATE TABLE vec_clustered AS SELECT i AS id, CASE WHEN i % 3 = 0 THEN 'en' ELSE 'de' END AS lang,
-        list_transform(range(${DIM}), x -> v[x + 1] + 0.35 * ${GAUSS})::FLOAT[${DIM}] AS embedding
-        FROM range(${N}) t(i) JOIN vec_centers ON c = i % 50;`);
-    for (const table of ['vec_random', 'vec_clustered']) {
-      const rows = (await connection.runAndReadAll(`SELECT id, lang, embedding FROM ${table} ORDER BY id`)).getRowObjectsJS();
-      data[table] = { ids: rows.map((r) => Number(r.id)), langs: rows.map((r) => r.lang as string), vectors: rows.map((r) => Float32Array.from(r.embedding as number[])) };
-    }
-    // Queries near stored points (what embeddings of related text look like) and plain random ones.
-    for (let q = 0; q < 20; q++) {
-      const base = data.vec_clustered.vectors[(q * 997) % N];
-      queries.push(Array.from(base, (x, j) => (q % 2 ? x + 0.2 * Math.sin(q * 31 + j) : Math.cos(q * 7 + j * 13))));
-    }
+    const tables = await createVectorTables(connection, 'vec_', { rows: N, dimensions: DIM, clusters: 50, seed: 0.7 });
+    for (const table of [tables.random, tables.clustered]) data[table] = await readVectors(connection, table);
+    queries.push(...vectorQueries(data.vec_clustered.vectors, 20).map((q) => Array.from(q)));
   });
   afterAll(() => session.close());
 
   it('exact top-k in DuckDB equals a brute-force loop, with and without a filter', async () => {
     const { vectors, ids: keys, langs } = data.vec_random;
     for (const query of queries.slice(0, 5)) {
-      expect(await ids(await exactSearch('vec_random.embedding', query, { session, k: 10 }))).toEqual(bruteForce(vectors, keys, query, 10));
-      expect(await ids(await exactSearch('vec_random.embedding', query, { session, k: 10, filter: "lang = 'en'" }))).toEqual(bruteForce(vectors, keys, query, 10, (i) => langs[i] === 'en'));
+      expect(await ids(await exactSearch('vec_random.embedding', query, { session, k: 10 }))).toEqual(bruteForceTopK(vectors, keys, query, 10));
+      expect(await ids(await exactSearch('vec_random.embedding', query, { session, k: 10, filter: "lang = 'en'" }))).toEqual(bruteForceTopK(vectors, keys, query, 10, (i) => langs[i] === 'en'));
     }
     // The same through %%sql, as the docs show it.
     ctx.setVariable('q', queries[0]);
     const viaSql = (await ctx.magic('sql', `SELECT id FROM vec_random ORDER BY array_cosine_distance(embedding, $q::FLOAT[${DIM}]) LIMIT 10`)) as QueryResult;
-    expect(await ids(viaSql)).toEqual(bruteForce(vectors, keys, queries[0], 10));
+    expect(await ids(viaSql)).toEqual(bruteForceTopK(vectors, keys, queries[0], 10));
   });
 
   for (const table of ['vec_random', 'vec_clustered']) {
@@ -75,19 +42,34 @@ describe('vector search: exact in DuckDB, approximate through HNSW', () => {
       const info = await buildIndex(`${table}.embedding`, { session, metric: 'cosine' });
       expect(info).toMatchObject({ name: `${table}_embedding`, key: 'id', count: N, dimensions: DIM });
       const { vectors, ids: keys, langs } = data[table];
-      const truth = queries.map((q) => bruteForce(vectors, keys, q, 10));
+      const truth = queries.map((q) => bruteForceTopK(vectors, keys, q, 10));
       const found = await Promise.all(queries.map(async (q) => ids(await search(info.name, q, { session, k: 10 }))));
-      expect(recall(found, truth)).toBeGreaterThanOrEqual(0.95);
+      expect(recallOf(found, truth)).toBeGreaterThanOrEqual(0.95);
 
-      const filteredTruth = queries.map((q) => bruteForce(vectors, keys, q, 10, (i) => langs[i] === 'en'));
+      const filteredTruth = queries.map((q) => bruteForceTopK(vectors, keys, q, 10, (i) => langs[i] === 'en'));
       const filtered = await Promise.all(queries.map(async (q) => ids(await search(info.name, q, { session, k: 10, filter: "lang = 'en'" }))));
       expect(filtered.flat().every((id) => id % 3 === 0)).toBe(true);
       expect(filtered.every((f) => f.length === 10)).toBe(true);
-      expect(recall(filtered, filteredTruth)).toBeGreaterThanOrEqual(0.95);
+      expect(recallOf(filtered, filteredTruth)).toBeGreaterThanOrEqual(0.95);
       const byFunction = await ids(await search(info.name, queries[3], { session, k: 10, filter: (id) => Number(id) % 3 === 0 }));
       expect(byFunction.every((id) => id % 3 === 0)).toBe(true);
     });
   }
+
+  it('an index built as two graphs in two threads finds as much, and filters across both', async () => {
+    const info = await buildIndex('vec_random.embedding', { session, name: 'two_graphs', threads: 2 });
+    expect(info.shards?.map((s) => [s.first, s.count])).toEqual([[0, N / 2], [N / 2, N / 2]]);
+    const { vectors, ids: keys, langs } = data.vec_random;
+    const truth = queries.map((q) => bruteForceTopK(vectors, keys, q, 10));
+    const found = await Promise.all(queries.map(async (q) => ids(await search('two_graphs', q, { session, k: 10 }))));
+    expect(recallOf(found, truth)).toBeGreaterThanOrEqual(0.95);
+    const filtered = await Promise.all(queries.map(async (q) => ids(await search('two_graphs', q, { session, k: 10, filter: "lang = 'en'" }))));
+    expect(filtered.flat().every((id) => id % 3 === 0)).toBe(true);
+    expect(recallOf(filtered, queries.map((q) => bruteForceTopK(vectors, keys, q, 10, (i) => langs[i] === 'en')))).toBeGreaterThanOrEqual(0.95);
+    // Only five points pass, all in the first graph: the second has none to give.
+    const few = await ids(await search('two_graphs', queries[2], { session, k: 10, filter: (id) => Number(id) < 5 }));
+    expect(few).toEqual(bruteForceTopK(vectors, keys, queries[2], 10, (i) => keys[i] < 5));
+  });
 
   it('is saved beside the catalog: another session loads it and answers the same', async () => {
     const before = await ids(await search('vec_clustered_embedding', queries[1], { session, k: 5 }));
