@@ -103,6 +103,20 @@ async function cursorFromData(session: Session, destination: ParquetDestination,
   return latest === null ? undefined : { column: found.name, value: String(latest), type: found.duckdbType };
 }
 
+/**
+ * Where an incremental load resumes: the stored cursor, unless the data already holds rows past it (a load killed
+ * after its Parquet was in place and before its cursor was saved: loading from the stored one would write those
+ * rows twice), or nothing is stored; then the largest value written.
+ */
+async function resumeCursor(session: Session, key: string, destination: ParquetDestination, schema: TableSchema, column: string): Promise<Omit<IngestCursor, 'destination' | 'updatedAt'> | undefined> {
+  const saved = await readCursor(session, key);
+  const written = await cursorFromData(session, destination, schema, saved?.column ?? column);
+  if (!saved || !written) return saved ?? written;
+  const { connection } = await embeddedDuckDB(session);
+  const ahead = (await connection.runAndReadAll(`SELECT CAST($1 AS ${written.type}) > CAST($2 AS ${written.type})`, [written.value, saved.value])).getRows()[0][0];
+  return ahead === true ? written : saved;
+}
+
 function validate(options: IngestOptions): void {
   const format = (options.format ?? 'parquet').toLowerCase();
   if (format !== 'parquet') throw new DataKernelError(`%ingest writes Parquet, not ${options.format}`, 'Drop --format or use --format parquet.');
@@ -156,7 +170,7 @@ export async function ingest(session: Session, source: TargetSource, options: In
   // Checked before any row is read when the source's schema is known; checked again on what was staged.
   if (before && known) checkSchema(before, known.columns, origin.label, options.allowBreaking === true);
 
-  const stored = mode === 'incremental' && before ? ((await readCursor(session, key)) ?? (await cursorFromData(session, destination, before, options.cursor!))) : undefined;
+  const stored = mode === 'incremental' && before ? await resumeCursor(session, key, destination, before, options.cursor!) : undefined;
   if (stored && stored.column !== options.cursor) {
     throw new DataKernelError(`${options.into} was loaded incrementally by ${stored.column}, not ${options.cursor}`, `Use --cursor ${stored.column}, or --mode overwrite to start again.`);
   }
@@ -171,6 +185,8 @@ export async function ingest(session: Session, source: TargetSource, options: In
     const rows = Number((await connection.runAndReadAll(`SELECT count(*) FROM ${relationOf(staged)}`)).getRows()[0][0]);
     const cursorColumn = options.cursor && columns.find((c) => c.name === options.cursor || c.name.toLowerCase() === options.cursor!.toLowerCase());
     if (options.cursor && !cursorColumn) throw new DataKernelError(`No column ${options.cursor} in ${origin.label}`, `Columns: ${columns.map((c) => c.name).join(', ')}`);
+    // Before the write: a load killed between the two must not leave the old data's cursor on the new data.
+    if (mode === 'overwrite') await clearCursor(session, key);
     let files: string[] = [];
     if (rows > 0 || mode === 'overwrite' || !exists) {
       progress.update(rows, 'writing Parquet');
@@ -182,7 +198,7 @@ export async function ingest(session: Session, source: TargetSource, options: In
       const next: Omit<IngestCursor, 'updatedAt'> | undefined = latest === null ? undefined : { destination: key, column: cursorColumn.name, value: String(latest), type: cursorColumn.duckdbType };
       if (next) await saveCursor(session, next);
       cursor = { column: cursorColumn.name, from: stored?.value, to: next?.value ?? stored?.value };
-    } else if (mode === 'overwrite') await clearCursor(session, key);
+    }
     progress.finish(`${rows.toLocaleString('en-US')} rows written`);
     return new IngestResult({ source: origin.label, destination: key, mode, rows, files, cursor, diff, seconds: (Date.now() - started) / 1000 });
   } finally {

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saveCursor } from '../../src/ingest/cursor-store.js';
 import type { IngestResult } from '../../src/ingest/index.js';
 import { embeddedDuckDB } from '../../src/sql/duckdb.js';
 import { TestMagicContext } from '../helpers/magic-context.js';
@@ -39,6 +40,19 @@ describe('%ingest from the embedded DuckDB', () => {
     expect(readdirSync(join(dir, 'out/inc')).filter((f) => f.endsWith('.parquet'))).toHaveLength(2);
     expect(await count(`read_parquet('${join(dir, 'out/inc/*.parquet')}')`)).toBe(950);
     await expect(ctx.magic('ingest', 'ingest_events --into out/inc --mode incremental --cursor name')).rejects.toThrow(/loaded incrementally by id, not name/);
+  });
+
+  it('resumes past the rows a killed load put in place before saving its cursor, never writing them twice', async () => {
+    await sql(`CREATE TABLE resume_events AS SELECT i AS id FROM range(1, 101) t(i)`);
+    const load = async () => (await ctx.magic('ingest', 'resume_events --into out/resume --mode incremental --cursor id')) as IngestResult;
+    const first = await load();
+    await sql(`INSERT INTO resume_events SELECT i FROM range(101, 151) t(i)`);
+    expect((await load()).cursor).toEqual({ column: 'id', from: '100', to: '150' });
+    // What a load killed between its Parquet commit and its cursor leaves: rows 101..150 written, cursor at 100.
+    await saveCursor(ctx.session, { destination: first.destination, column: 'id', value: '100', type: 'BIGINT' });
+    await sql(`INSERT INTO resume_events SELECT i FROM range(151, 161) t(i)`);
+    expect(await load()).toMatchObject({ rows: 10, cursor: { column: 'id', from: '150', to: '160' } });
+    expect(await sql(`SELECT count(*)::INT AS n, count(DISTINCT id)::INT AS ids FROM read_parquet('${join(dir, 'out/resume/*.parquet')}')`)).toEqual([{ n: 160, ids: 160 }]);
   });
 
   it('starts an incremental load after a full one from the largest value already written', async () => {
