@@ -148,6 +148,23 @@ describe('example notebooks', () => {
     expect(slots.rows).toEqual([]);
   }, 240_000);
 
+  it('streams-and-cdc runs with `datakernel run`: a NATS stream in %%sql, drift, a bounded %watch, exactly-once %ingest, CDC resume', async () => {
+    const dir = workDir();
+    const uri = await database();
+    const out = join(dir, 'out', 'streams-and-cdc.ipynb');
+    const run = await datakernel(['run', join(dir, 'streams-and-cdc.ipynb'), out, '--cwd', dir, '-p', 'pgUri', uri, '-p', 'natsUri', 'nats://127.0.0.1:4222']);
+    expect(run.code, run.stderr).toBe(0);
+    const cells = executed(out);
+    expect(textOf(cellStarting(cells, 'drift = %schema drift'))).toMatch(/2 changes \(1 breaking\)[\s\S]*2002\s+│ type\s+│ amount/);
+    expect(textOf(cellStarting(cells, 'setTimeout('))).toMatch(/300 messages in [\d.]+ s .*1 malformed, 1 schema change \(0 breaking\)/);
+    expect(textOf(cellStarting(cells, 'rest = %ingest'))).toMatch(/1,299 rows written, position 3301/);
+    expect(existsSync(join(dir, 'out', 'stream-orders', 'current.parquet'))).toBe(true);
+    const client = new pg.Client(uri);
+    await client.connect();
+    const slots = await client.query('SELECT slot_name FROM pg_replication_slots WHERE database = current_database()').finally(() => client.end());
+    expect(slots.rows).toEqual([]);
+  }, 240_000);
+
   it('clickhouse-cluster runs with `datakernel run`: two shards behind a Distributed table, pushdown, %ingest into ClickHouse', async () => {
     const dir = workDir();
     const uri = await database();
