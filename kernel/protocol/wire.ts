@@ -49,6 +49,12 @@ export class ReplayGuard {
   }
 }
 
+/** The signature frame of a message's frames (empty without a delimiter): the key a ReplayGuard records. */
+export function signatureOf(frames: Buffer[]): Buffer {
+  const split = frames.findIndex((frame) => frame.equals(DELIMITER));
+  return (split < 0 ? undefined : frames[split + 1]) ?? Buffer.alloc(0);
+}
+
 /** Frames for a message: identities, delimiter, signature, header, parent, metadata, content, buffers. */
 export function encode(message: Message<unknown>, signer: Signer): Buffer[] {
   const parts = [message.header, message.parent_header, message.metadata, message.content].map((part) =>

@@ -69,10 +69,12 @@ async function start(): Promise<void> {
     }
   });
   watchParent();
-  void receive('control', control, signer, new ReplayGuard(), (message) => {
+  void receive('control', control, signer, new ReplayGuard(), (message, signature) => {
     const type = message.header.msg_type;
     if (Object.hasOwn(answeredHere, type)) answer(message, answeredHere[type]());
-    else port.postMessage({ type: 'message', message });
+    // The main thread checks it against what shell and stdin took too: a message captured there and replayed
+    // here is as much a replay (ipykernel keeps one digest history for every channel).
+    else port.postMessage({ type: 'message', message, signature });
   });
   void echoHeartbeats();
 }

@@ -1,6 +1,6 @@
 import type { Publisher, Router } from 'zeromq';
 import { type Message } from '../protocol/message.js';
-import { decode, encode, type ReplayGuard, type Signer, WireError } from '../protocol/wire.js';
+import { decode, encode, type ReplayGuard, signatureOf, type Signer, WireError } from '../protocol/wire.js';
 
 /** Writes a kernel log line to stderr (what Jupyter shows in its server log). */
 export function log(text: string): void {
@@ -53,7 +53,7 @@ export function revive(message: Message): Message {
 }
 
 /** Reads a socket until it closes; messages with a bad or missing signature, replays and bad JSON are logged and dropped. */
-export async function receive(channel: string, socket: Router, signer: Signer, replays: ReplayGuard, onMessage: (message: Message) => void): Promise<void> {
+export async function receive(channel: string, socket: Router, signer: Signer, replays: ReplayGuard, onMessage: (message: Message, signature: Buffer) => void): Promise<void> {
   for await (const frames of socket) {
     let message: Message;
     try {
@@ -62,6 +62,6 @@ export async function receive(channel: string, socket: Router, signer: Signer, r
       log(`dropped a message on ${channel}: ${error instanceof WireError ? error.message : String(error)}`);
       continue;
     }
-    onMessage(message);
+    onMessage(message, signatureOf(frames));
   }
 }

@@ -6,7 +6,7 @@ import { ReplayGuard, Signer } from '../protocol/wire.js';
 import { frame, log, receive, revive, SerialSender } from './socket-io.js';
 import type { ReceiveChannel, SendChannel, Transport } from './transport.js';
 
-type ThreadEvent = { type: 'failed'; error: string } | { type: 'message'; message: Message } | { type: 'iopub'; message: Message };
+type ThreadEvent = { type: 'failed'; error: string } | { type: 'message'; message: Message; signature: Uint8Array } | { type: 'iopub'; message: Message };
 
 /**
  * The ZeroMQ transport: shell, stdin and IOPub on this thread (the request path has no thread hop); control and
@@ -65,7 +65,7 @@ export class ZmqTransport implements Transport {
     worker.on('message', (event: ThreadEvent) => {
       if (event.type === 'failed') fail(event.error);
       else if (event.type === 'iopub') this.send('iopub', event.message);
-      else if (event.type === 'message') this.deliver('control', revive(event.message));
+      else if (event.type === 'message') this.deliverControl(event.message, Buffer.from(event.signature));
     });
   }
 
@@ -83,6 +83,17 @@ export class ZmqTransport implements Transport {
     const early = this.early ?? [];
     this.early = undefined;
     for (const [channel, message] of early) handler(channel, message);
+  }
+
+  /** A control request the control thread passed on, unless shell or stdin already took a message of its signature. */
+  private deliverControl(message: Message, signature: Buffer): void {
+    try {
+      this.replays.check(signature);
+    } catch (error) {
+      log(`dropped a message on control: ${(error as Error).message}`);
+      return;
+    }
+    this.deliver('control', revive(message));
   }
 
   private deliver(channel: ReceiveChannel, message: Message): void {

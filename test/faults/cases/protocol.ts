@@ -73,6 +73,20 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'signed execute_request taken on shell, replayed on control',
+    expected: 'the copy is dropped as a replay on control too (the cell runs once), logged',
+    match: /runs: 1; log: .*dropped a message on control: replayed message/,
+    run: async (f) => {
+      await f.kernel.run('globalThis.crossReplays = 0');
+      const frames = f.kernel.frames('execute_request', execute('globalThis.crossReplays++'));
+      const from = f.kernel.kernelLog.length;
+      await f.kernel.sendRaw(frames, { waitMs: 600 });
+      await f.kernel.sendRaw(frames, { channel: 'control', waitMs: 600 });
+      const runs = (await f.kernel.run('globalThis.crossReplays')).text;
+      return `runs: ${runs}; log: ${f.kernel.logSince(from).trim()}`;
+    },
+  },
+  {
     name: 'frames with no <IDS|MSG> delimiter',
     expected: 'dropped, logged as "no <IDS|MSG> delimiter"',
     match: /reply: none; ran: no; log: .*no <IDS\|MSG> delimiter/,
