@@ -1,5 +1,6 @@
 import type { Connection, ConnectionOptions, FieldPacket, TypeCast } from 'mysql2';
 import { Progress } from '../display/progress.js';
+import { DataKernelError } from '../errors.js';
 import type { Session } from '../session/session.js';
 import { InFlightQueries } from './in-flight.js';
 import { tempTable, type TableRef } from '../sql/column-writer.js';
@@ -126,7 +127,8 @@ class MysqlConnector implements Connector {
   /** Schema (database) and table of `table` or `db.table`; the default database is the URI's. */
   private split(table: string): [string, string] {
     const parts = nameParts(table).map((p) => p.name);
-    return parts.length >= 2 ? [parts[0], parts[1]] : [this.database, parts[0]];
+    if (parts.length > 2) throw new DataKernelError(`${table} has ${parts.length} parts; a MySQL table is database.table`, `Name it as ${this.name}.database.table in DuckDB SQL, or database.table here.`);
+    return parts.length === 2 ? [parts[0], parts[1]] : [this.database, parts[0]];
   }
 
   async columns(table: string): Promise<SourceColumn[]> {

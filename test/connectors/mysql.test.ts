@@ -76,6 +76,8 @@ describe('mysql connector', () => {
     const connector = getConnection(session, 'my');
     expect(await connector.tables()).toContainEqual({ schema: 'test', name: 'sql_types', kind: 'table' });
     expect((await connector.columns('sql_types'))[0]).toEqual({ name: 'id', sourceType: 'int(11)', duckdbType: 'INTEGER', nullable: false, key: true });
+    // A third part was dropped: test.sql_types.x read as test.sql_types.
+    await expect(connector.columns('test.sql_types.x')).rejects.toThrow(/test\.sql_types\.x has 3 parts; a MySQL table is database\.table/);
   });
 
   it('runs statements without rows on the source and reports affected rows', async () => {
