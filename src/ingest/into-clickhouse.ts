@@ -40,8 +40,8 @@ function forJson(column: ColumnSchema): string {
  * Loads a source into the ClickHouse table `into` (NAME.database.table of a ClickHouse connection): the table is
  * created from the source's normalised schema (MergeTree, ordered by the source's non-null key columns), rows go
  * over HTTP as JSONEachRow in one INSERT. An existing table's schema is checked first: breaking changes stop the
- * load. `overwrite` fills a new table and swaps it in with RENAME, so readers see the old rows or the new ones;
- * `append` inserts into the table.
+ * load. `overwrite` fills a new table and swaps it in with RENAME, so a failed load leaves the old rows (on an
+ * Ordinary database the two renames are not one step: a reader between them finds no table); `append` inserts into the table.
  */
 export async function ingestIntoClickhouse(
   session: Session,
