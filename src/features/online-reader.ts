@@ -43,7 +43,7 @@ export class OnlineFeatureReader {
     const session = options.session ?? currentSession();
     const views = await Promise.all(viewNames.map((name) => getFeatureView(session, name)));
     const url = options.redis ?? defaultRedisUrl();
-    return new OnlineFeatureReader(views, await openRedis(url, { failFast: !options.longLived }), url);
+    return new OnlineFeatureReader(views, await openRedis(url, { failFast: !options.longLived, autoPipeline: true }), url);
   }
 
   /** Every feature name the reader serves, with the view that holds it. */
@@ -72,28 +72,26 @@ export class OnlineFeatureReader {
     });
   }
 
-  /** One pipeline: the pointers, then HMGETs against the versions known now (`used`, as concurrent batches move them). */
+  /**
+   * The pointers, then HMGETs against the versions known now (`used`, as concurrent batches move them). The
+   * client pipelines by itself: commands of every request in the same event-loop turn go out in one write.
+   */
   private async fetch(rows: readonly Record<string, unknown>[]): Promise<{ replies: unknown[]; used: (string | null | undefined)[] }> {
-    const pipeline = this.redis.pipeline();
     const used = this.views.map((view) => this.versions.get(view.name));
-    for (const view of this.views) pipeline.get(onlineKeys(view).current);
+    const commands: Promise<unknown>[] = this.views.map((view) => this.redis.get(onlineKeys(view).current));
     for (const row of rows) {
       for (const [v, view] of this.views.entries()) {
         const version = used[v];
         const entity = row[view.entity];
-        if (version === undefined || version === null || entity === undefined || entity === null) pipeline.echo('');
-        else pipeline.hmget(onlineKeys(view).entity(version, String(entity)), ...view.features, EVENT_TIME_FIELD);
+        if (version === undefined || version === null || entity === undefined || entity === null) commands.push(Promise.resolve(undefined));
+        else commands.push(this.redis.hmget(onlineKeys(view).entity(version, String(entity)), ...view.features, EVENT_TIME_FIELD));
       }
     }
-    let results: [Error | null, unknown][] | null;
     try {
-      results = await pipeline.exec();
+      return { replies: await Promise.all(commands), used };
     } catch (error) {
       throw redisError(error, this.url, 'read features from');
     }
-    const failed = results?.find(([error]) => error);
-    if (!results || failed) throw redisError(failed?.[0] ?? 'no reply', this.url, 'read features from');
-    return { replies: results.map(([, value]) => (typeof value === 'string' && value === '' ? undefined : value)), used };
   }
 
   /** Notes the pointers a batch saw; true when one differs from the version the batch read with. */

@@ -18,8 +18,9 @@ export function redactUrl(url: string): string {
 /**
  * Opens a Redis client and waits for the connection. `failFast` (materialize, one-off reads) makes a lost
  * connection fail the commands in flight at once instead of queueing them for a reconnect that may not come.
+ * `autoPipeline` sends the commands of one event-loop turn together (readers; not for MULTI/EXEC writers).
  */
-export async function openRedis(url: string, { failFast = true }: { failFast?: boolean } = {}): Promise<Redis> {
+export async function openRedis(url: string, { failFast = true, autoPipeline = false }: { failFast?: boolean; autoPipeline?: boolean } = {}): Promise<Redis> {
   const { Redis } = await import('ioredis');
   const options: RedisOptions = {
     lazyConnect: true,
@@ -27,6 +28,8 @@ export async function openRedis(url: string, { failFast = true }: { failFast?: b
     enableOfflineQueue: !failFast,
     maxRetriesPerRequest: failFast ? 0 : 1,
     retryStrategy: failFast ? () => null : (times) => Math.min(times * 100, 2000),
+    // Commands issued in one event-loop turn (concurrent requests' lookups) go out in one write.
+    enableAutoPipelining: autoPipeline,
   };
   const redis = new Redis(url, options);
   // Errors surface through the commands; an unhandled 'error' event would otherwise crash the kernel.
