@@ -129,6 +129,8 @@ class Translator {
     const constant = this.constant(node);
     if (!constant || constant.kind === 'null') return undefined;
     const type = column.duckdbType.toUpperCase();
+    // ClickHouse (18.16) has no comparison of a Decimal with a Float64 literal (error 43): only whole numbers go.
+    if (type.startsWith('DECIMAL')) return constant.kind === 'number' && Number.isInteger(constant.value) ? this.dialect.literal(constant.value) : undefined;
     if (NUMERIC.test(type)) return constant.kind === 'number' ? this.dialect.literal(constant.value) : undefined;
     if (type === 'DATE') return constant.kind === 'date' || (constant.kind === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(String(constant.value))) ? this.dialect.date(String(constant.value)) : undefined;
     if (type === 'VARCHAR' || type.startsWith('ENUM')) return constant.kind === 'string' ? this.dialect.literal(constant.value) : undefined;

@@ -7,7 +7,7 @@ import { Session } from '../../src/session/session.js';
 import { explainSql, runSql } from '../../src/sql/index.js';
 import { JUPYTER_DISPLAY } from '../../src/display/mime.js';
 import { TestMagicContext } from '../helpers/magic-context.js';
-import { CH_URI, distributedTable, dropDistributed, queryLog } from '../helpers/clickhouse.js';
+import { CH_URI, chAdmin, distributedTable, dropDistributed, queryLog } from '../helpers/clickhouse.js';
 
 const session = new Session(mkdtempSync(join(tmpdir(), 'dk-push-')));
 const EVENTS = 'dk_pd_events';
@@ -93,6 +93,22 @@ describe('pushdown to ClickHouse from DuckDB SQL', () => {
     const twice = `SELECT count(*) AS n FROM ch.default.${EVENTS} a JOIN ch.default.${EVENTS} b ON a.id = b.id WHERE a.kind = 'buy'`;
     expect(await explain(twice)).toEqual([`SELECT \`id\`, \`kind\` FROM \`default\`.\`${EVENTS}\``]);
     expect(await rows(twice)).toEqual([{ n: BigInt(Math.ceil((2 * ROWS_PER_SHARD) / 3)) }]);
+  });
+
+  it('keeps a fractional bound on a Decimal column in DuckDB (ClickHouse cannot compare Decimal with Float64)', async () => {
+    await chAdmin('DROP TABLE IF EXISTS default.dk_pd_money');
+    await chAdmin('CREATE TABLE default.dk_pd_money (id UInt32, price Decimal(10, 2)) ENGINE = MergeTree ORDER BY id');
+    await chAdmin('INSERT INTO default.dk_pd_money VALUES (1, 0.5), (2, 1.25), (3, 1.5), (4, 2)');
+    try {
+      const fractional = 'SELECT id FROM ch.default.dk_pd_money WHERE price > 1.25 ORDER BY id';
+      expect(await rows(fractional)).toEqual([{ id: 3 }, { id: 4 }]);
+      expect((await explainSql(session, fractional)).remote.map((r) => r.sql)).toEqual(['SELECT `id`, `price` FROM `default`.`dk_pd_money`']);
+      const whole = 'SELECT id FROM ch.default.dk_pd_money WHERE price >= 2';
+      expect(await rows(whole)).toEqual([{ id: 4 }]);
+      expect((await explainSql(session, whole)).remote.map((r) => r.sql)).toEqual(['SELECT `id`, `price` FROM `default`.`dk_pd_money` WHERE (`price` >= 2)']);
+    } finally {
+      await chAdmin('DROP TABLE IF EXISTS default.dk_pd_money');
+    }
   });
 
   it('%%sql --explain shows the SQL sent to ClickHouse and DuckDB\'s plan, and runs nothing remote', async () => {
