@@ -3,27 +3,21 @@
 // ioredis pipeline writing the same hashes from JS arrays that are already in memory (no query at all), same
 // Redis, same run. Target: >= 0.8x the plain pipeline's rows/s. BENCH_QUICK=1: 100k entities.
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { defineFeatures, materializeFeatures } from '../src/features/index.js';
 import { Session } from '../src/session/session.js';
 import { embeddedDuckDB } from '../src/sql/duckdb.js';
+import { dropKeys } from '../test/helpers/redis-keys.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const ENTITIES = QUICK ? 100_000 : 1_000_000;
 const prefix = `bench:fv:${process.pid}:`;
 const redis = new Redis('redis://127.0.0.1:6379');
 
-async function dropKeys(): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 10_000);
-    cursor = next;
-    if (keys.length) await redis.unlink(...keys);
-  } while (cursor !== '0');
-}
+const dropOurKeys = () => dropKeys(redis, `${prefix}*`);
 
 async function plainPipeline(): Promise<number> {
   const now = Date.now();
@@ -59,12 +53,12 @@ async function materialized(): Promise<number> {
 }
 
 try {
-  await dropKeys();
+  await dropOurKeys();
   const reference = await plainPipeline();
-  await dropKeys();
+  await dropOurKeys();
   const ours = await materialized();
-  console.log(`features materialize (${ENTITIES.toLocaleString('en-US')} entities, 3 events each, measured under load): ${Math.round(ours)} rows/s (${(ours / reference).toFixed(2)}x vs plain ioredis pipeline ${Math.round(reference)} rows/s; target >= 0.8x)`);
+  console.log(`features materialize (${ENTITIES.toLocaleString('en-US')} entities, 3 events each, load ${loadavg()[0].toFixed(1)}): ${Math.round(ours)} rows/s (${(ours / reference).toFixed(2)}x vs plain ioredis pipeline ${Math.round(reference)} rows/s; target >= 0.8x)`);
 } finally {
-  await dropKeys();
+  await dropOurKeys();
   redis.disconnect();
 }

@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { defineFeatures, getOnlineFeatures, materializeFeatures, onlineKeys } from '../../src/features/index.js';
 import { embeddedDuckDB } from '../../src/sql/duckdb.js';
 import { TestMagicContext } from '../helpers/magic-context.js';
+import { countKeys, dropKeys } from '../helpers/redis-keys.js';
 
 // The issue's size: one million entities materialized into the real Redis, checked by count, sampled values and
 // TTLs, then 2% of them updated and materialized incrementally.
@@ -17,24 +18,10 @@ describe('materialize a million entities into the real Redis', () => {
   const redis = new Redis('redis://127.0.0.1:6379');
   const sql = async (text: string) => (await embeddedDuckDB(session)).connection.run(text);
   const sample = Array.from({ length: 2000 }, (_, i) => (i * 499_979) % ENTITIES);
-  const countKeys = async (match: string) => {
-    let count = 0;
-    let cursor = '0';
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', match, 'COUNT', 20_000);
-      cursor = next;
-      count += found.length;
-    } while (cursor !== '0');
-    return count;
-  };
+  const versionKeys = (version: number) => countKeys(redis, `${keys.versionPrefix(version)}*`);
 
   afterAll(async () => {
-    let cursor = '0';
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 20_000);
-      cursor = next;
-      if (found.length) await redis.unlink(...found);
-    } while (cursor !== '0');
+    await dropKeys(redis, `${prefix}*`);
     redis.disconnect();
     await session.close();
   });
@@ -50,7 +37,7 @@ describe('materialize a million entities into the real Redis', () => {
     const seconds = (Date.now() - started) / 1000;
     expect(full).toMatchObject({ mode: 'full', entities: ENTITIES, expired: 0 });
     console.log(`materialized ${ENTITIES} entities in ${seconds.toFixed(1)} s (${Math.round(ENTITIES / seconds)} entities/s)`);
-    expect(await countKeys(`${keys.versionPrefix(full.version)}*`)).toBe(ENTITIES);
+    expect(await versionKeys(full.version)).toBe(ENTITIES);
 
     const got = await getOnlineFeatures('million', sample, { session });
     expect(got).toEqual(sample.map((u) => ({ user_id: u, score: u % 1000, grp: `g${u % 7}`, found: true })));
@@ -66,6 +53,6 @@ describe('materialize a million entities into the real Redis', () => {
     expect(incremental).toMatchObject({ mode: 'incremental', version: full.version, entities: ENTITIES / 50 });
     const after = await getOnlineFeatures('million', sample, { session });
     expect(after.map((r) => [r.score, r.grp])).toEqual(sample.map((u) => (u % 50 === 0 ? [(u % 1000) + 5000, 'new'] : [u % 1000, `g${u % 7}`])));
-    expect(await countKeys(`${keys.versionPrefix(full.version)}*`)).toBe(ENTITIES);
+    expect(await versionKeys(full.version)).toBe(ENTITIES);
   }, 600_000);
 });

@@ -4,6 +4,7 @@ import { DataKernelError } from '../../src/errors.js';
 import { defineFeatures, getOnlineFeatures, materializeFeatures, onlineKeys } from '../../src/features/index.js';
 import { embeddedDuckDB } from '../../src/sql/duckdb.js';
 import { TestMagicContext } from '../helpers/magic-context.js';
+import { countKeys } from '../helpers/redis-keys.js';
 import { OwnRedisServer } from './redis-server.js';
 
 // A real redis-server killed (SIGKILL) in the middle of a materialize run and started again from its
@@ -25,16 +26,7 @@ describe('materialize into a Redis that is killed mid-run', () => {
     probe.on('error', () => {});
   };
   /** Keys of one version of the view, counted by SCAN. */
-  const versionKeys = async (version: number) => {
-    let count = 0;
-    let cursor = '0';
-    do {
-      const [next, found] = await probe.scan(cursor, 'MATCH', `${keys.versionPrefix(version)}*`, 'COUNT', 10_000);
-      cursor = next;
-      count += found.length;
-    } while (cursor !== '0');
-    return count;
-  };
+  const versionKeys = (version: number) => countKeys(probe, `${keys.versionPrefix(version)}*`);
   /** Starts `run` and SIGKILLs the server once `started()` says it is under way; the run's failure. */
   async function killDuring(run: Promise<unknown>, started: () => Promise<boolean>): Promise<unknown> {
     const outcome = run.then(() => null, (error: unknown) => error);

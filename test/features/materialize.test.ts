@@ -4,6 +4,7 @@ import { DataKernelError } from '../../src/errors.js';
 import { defineFeatures, getOnlineFeatures, materializeFeatures, onlineKeys } from '../../src/features/index.js';
 import { embeddedDuckDB } from '../../src/sql/duckdb.js';
 import { TestMagicContext } from '../helpers/magic-context.js';
+import { dropKeys } from '../helpers/redis-keys.js';
 import { CuttableRedisProxy } from './redis-proxy.js';
 
 // 1M entities is bench/features-materialize.ts; a loaded CI machine writes about 10k entities/s.
@@ -25,12 +26,7 @@ describe('materialize feature views into a real Redis', () => {
       FROM range(${ENTITIES}) t(u), range(3) s(e)`);
   });
   afterAll(async () => {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 10000);
-      cursor = next;
-      if (keys.length) await redis.unlink(...keys);
-    } while (cursor !== '0');
+    await dropKeys(redis, `${prefix}*`);
     redis.disconnect();
     await session.close();
   });
