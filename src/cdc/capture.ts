@@ -3,7 +3,7 @@ import type { Client } from 'pg';
 import type { PostgresConnection } from '../connectors/postgres.js';
 import { parsePgArray } from '../connectors/pg-array.js';
 import { pgTextColumn, pgTypeToDuckDB } from '../connectors/pg-types.js';
-import { isConnectionLost, sourceError } from '../connectors/source-error.js';
+import { isConnectionLost } from '../connectors/source-error.js';
 import { TextLoader, type TextColumn } from '../connectors/text-loader.js';
 import { Progress } from '../display/progress.js';
 import { DataKernelError, InterruptedError } from '../errors.js';
@@ -129,7 +129,7 @@ export async function ingestChanges(session: Session, source: string, options: C
   log.recover();
   const { schema, name } = sourceParts(tableName);
   const config = connector.clientConfig();
-  const fail = (error: unknown, sql?: string) => sourceError(error, { displayUri: connector.displayUri, secrets: [String(config.password ?? '')], sql });
+  const fail = (error: unknown, sql?: string) => connector.sourceError(error, sql);
 
   const { default: pg } = await import('pg');
   const control = new pg.Client(config);

@@ -22,7 +22,9 @@ export async function dropCapture(session: Session, source: string, options: { i
   const client = new pg.Client(connector.clientConfig());
   client.on('error', () => undefined);
   try {
-    await client.connect();
+    await client.connect().catch((error) => {
+      throw connector.sourceError(error);
+    });
     const slot = await slotState(client, position.slot);
     if (slot?.activePid) throw new DataKernelError(`Replication slot ${position.slot} is in use by server process ${slot.activePid}`, 'Stop the load reading it, then drop it.');
     if (slot) await client.query('SELECT pg_drop_replication_slot($1)', [position.slot]);

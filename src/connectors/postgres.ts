@@ -39,6 +39,8 @@ export interface PostgresConnection extends Connector {
   readonly kind: 'postgres';
   /** Settings for opening further clients (a replication connection); never shown. */
   clientConfig(): ClientConfig;
+  /** An error of such a client as the user sees it: naming this source, the password scrubbed out. */
+  sourceError(error: unknown, sql?: string): Error;
 }
 
 /** A Postgres database: tables load into DuckDB through a server-side cursor, in batches of text rows. */
@@ -65,9 +67,13 @@ class PostgresConnector implements PostgresConnection {
     return { ...this.config };
   }
 
+  sourceError(error: unknown, sql?: string): Error {
+    return sourceError(error, { displayUri: this.displayUri, secrets: [this.password], sql });
+  }
+
   private fail(error: unknown, sql?: string) {
     if (isConnectionLost(error)) this.client = undefined;
-    return sourceError(error, { displayUri: this.displayUri, secrets: [this.password], sql });
+    return this.sourceError(error, sql);
   }
 
   /** The open client; a lost connection is replaced on next use. */

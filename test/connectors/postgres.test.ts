@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, disconnect, getConnection, listConnections } from '../../src/connectors/index.js';
+import type { PostgresConnection } from '../../src/connectors/postgres.js';
 import { DataKernelError } from '../../src/errors.js';
 import { Session } from '../../src/session/session.js';
 import { embeddedDuckDB } from '../../src/sql/duckdb.js';
@@ -154,6 +155,17 @@ describe('postgres connector', () => {
     expect(direct.hint).toMatch(/--tables/);
     const viaDuck = await runSql(session, 'SELECT * FROM pg.sqltest_pg.nope').catch((e) => e);
     expect(viaDuck.message).toMatch(/does not exist/);
+  });
+
+  it('gives the clients CDC opens (replication, control) errors naming the source with the password scrubbed out', async () => {
+    // Trust auth takes any password, so one with a marker connects; the secret sits only in the client settings.
+    const connector = (await connect(session, 'pgsecret', 'postgres://postgres:Hunter2-marker@127.0.0.1:5432/test')) as PostgresConnection;
+    expect(JSON.stringify(connector.clientConfig())).toContain('Hunter2-marker');
+    const error = connector.sourceError(new Error('replication failed: password Hunter2-marker refused'), 'START_REPLICATION');
+    expect(error).toBeInstanceOf(DataKernelError);
+    expect(error.message).toMatch(/^postgres:\/\/postgres:\*+@127\.0\.0\.1:5432\/test: replication failed: password \*+ refused/);
+    expect(`${error.message} ${(error as DataKernelError).hint}`).not.toContain('Hunter2-marker');
+    await disconnect(session, 'pgsecret');
   });
 
   it('reports a dropped connection and reconnects on the next query', async () => {
