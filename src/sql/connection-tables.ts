@@ -16,6 +16,8 @@ export interface RemoteWork {
   sent: { connection: string; sql: string }[];
   /** The statements to run in DuckDB (rewritten where an aggregate was pushed to its source). */
   statements?: string[];
+  /** The temporary tables holding pushed aggregates, which those statements read: the caller drops them after. */
+  temporary: string[];
 }
 
 /**
@@ -49,7 +51,7 @@ export async function loadConnectionTables(session: Session, refs: TableReferenc
     const columns = statements ? await connector.columns(source) : [];
     remote.push({ connector, source, target: { catalog: connector.name, schema, table }, columns, sourceColumns: columns, dialect: connector.dialect?.(source) });
   }
-  const work: RemoteWork = { sent: [], statements };
+  const work: RemoteWork = { sent: [], statements, temporary: [] };
   if (remote.length === 0) return work;
   const { connection } = await embeddedDuckDB(session);
   for (const { target } of remote) await connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteQualified(target.catalog, target.schema)}`);
@@ -73,6 +75,7 @@ export async function loadConnectionTables(session: Session, refs: TableReferenc
   for (const aggregate of plan?.aggregates ?? []) {
     const connector = (aggregate.table as (typeof remote)[number]).connector;
     work.sent.push({ connection: connector.name, sql: aggregate.sql });
+    work.temporary.push(relationOf(tempTable(aggregate.into)));
     if (options.dryRun) {
       await connection.run(`${createTable(tempTable(aggregate.into))} (${aggregate.columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`);
       continue;

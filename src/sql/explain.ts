@@ -47,6 +47,8 @@ export async function explainSql(session: Session, sql: string, options: RunSqlO
     }
   } finally {
     await connection.run(`SET disabled_optimizers = ${quoteLiteral(previous)}`);
+    // The empty stand-ins for pushed aggregates were only for planning.
+    for (const table of work.temporary) await connection.run(`DROP TABLE IF EXISTS ${table}`);
   }
   return new SqlExplanation(work.sent, local);
 }

@@ -114,10 +114,14 @@ describe('pushdown to ClickHouse from DuckDB SQL', () => {
   it('%%sql --explain shows the SQL sent to ClickHouse and DuckDB\'s plan, and runs nothing remote', async () => {
     const ctx = new TestMagicContext(session);
     const m = mark();
+    const tables = "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE '__dk_push_%' ORDER BY 1";
+    const before = await rows(tables);
     const result = await ctx.magic('sql', '--explain', `SELECT u.name, t.n FROM (SELECT user_id, count(*) AS n FROM ch.default.${EVENTS} WHERE kind != '${m}' GROUP BY user_id) t JOIN users u USING (user_id)`);
     const shown = String((result as Record<symbol, () => Record<string, unknown>>)[JUPYTER_DISPLAY]()['text/plain']);
     expect(shown).toContain(`-- on ch\nSELECT \`user_id\` AS \`user_id\`, count() AS \`n\` FROM \`default\`.\`${EVENTS}\` WHERE (\`kind\` != '${m}') GROUP BY \`user_id\``);
     expect(shown).toMatch(/Run in DuckDB:[\s\S]*__dk_push_[\s\S]*HASH_JOIN/);
     expect(await queryLog(m, 0)).toEqual([]);
+    // The empty stand-ins it planned over are gone: an explain leaves no table behind.
+    expect(await rows(tables)).toEqual(before);
   });
 });
