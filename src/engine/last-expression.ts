@@ -14,6 +14,8 @@ export interface LastExpression {
 
 // A line break after one of these words continues the statement (`await\nf()`).
 const CONTINUING_WORDS = new Set(['await', 'yield', 'return', 'throw', 'typeof', 'void', 'delete', 'new', 'in', 'of', 'instanceof', 'extends', 'case', 'else', 'do', 'export', 'default', 'keyof', 'as', 'satisfies', 'is']);
+// A parenthesised head after these is followed by the statement's body, on the next line or not (`if (a)\n  b`).
+const HEAD_WORDS = new Set(['if', 'for', 'while', 'with']);
 // A statement starting with one of these is not an expression.
 const STATEMENT_START = /^(?:const|let|var|function|class|interface|type|enum|import|export|declare|namespace|module|abstract|if|for|while|do|switch|try|return|throw|break|continue|debugger|async\s+function|using)\b/;
 // What an expression statement after a line break may start with, where the break ends the statement before
@@ -32,6 +34,9 @@ export function lastExpression(source: string): LastExpression | undefined {
   let last = ''; // the last significant character
   let lastEnd = 0; // offset after it
   let word = ''; // the word that ended at lastEnd, if any
+  let previousWord = ''; // the word before it (`for await (`)
+  const heads: number[] = []; // depths of the open parentheses of if/for/while/with heads
+  let afterHead = false; // the last significant character closed such a head
   let i = 0;
   const n = source.length;
   const skipString = (quote: string) => {
@@ -63,7 +68,7 @@ export function lastExpression(source: string): LastExpression | undefined {
   while (i < n) {
     const ch = source[i];
     if (ch === '\n') {
-      if (depth === 0 && last && last !== ';' && /[\p{ID_Continue}$'"`)\]}]/u.test(last) && !CONTINUING_WORDS.has(word)) boundaries.push({ at: i + 1, after: 'line' });
+      if (depth === 0 && last && last !== ';' && !afterHead && /[\p{ID_Continue}$'"`)\]}]/u.test(last) && !CONTINUING_WORDS.has(word)) boundaries.push({ at: i + 1, after: 'line' });
       i++;
       continue;
     }
@@ -96,16 +101,32 @@ export function lastExpression(source: string): LastExpression | undefined {
       while (i < n && WORD_CHAR.test(source[i])) i++;
     } else if (WORD_CHAR.test(ch)) {
       while (i < n && WORD_CHAR.test(source[i])) i++;
+      previousWord = word;
       word = source.slice(start, i);
       last = source[i - 1];
       lastEnd = i;
+      afterHead = false;
       continue;
     } else {
+      let closedHead = false;
+      if (ch === '(' && (HEAD_WORDS.has(word) || (word === 'await' && previousWord === 'for'))) heads.push(depth);
       if ('([{'.includes(ch)) depth++;
-      else if (')]}'.includes(ch)) depth = Math.max(0, depth - 1);
+      else if (')]}'.includes(ch)) {
+        depth = Math.max(0, depth - 1);
+        closedHead = ch === ')' && heads.at(-1) === depth;
+        if (closedHead) heads.pop();
+      }
       i++;
       if (ch === ';' && depth === 0) boundaries.push({ at: i, after: 'semicolon' });
+      afterHead = closedHead;
+      previousWord = '';
+      word = '';
+      last = source[Math.min(i, n) - 1] ?? '';
+      lastEnd = Math.min(i, n);
+      continue;
     }
+    afterHead = false;
+    previousWord = '';
     word = '';
     last = source[Math.min(i, n) - 1] ?? '';
     lastEnd = Math.min(i, n);

@@ -23,6 +23,13 @@ describe('TypeScript cells', () => {
     expect(outcome.status === 'ok' && outcome.result).toBeUndefined();
   });
 
+  it('runs a braceless loop body on the last line as the body, leaving no hidden global behind', async () => {
+    const { outcome } = await run('let total: number = 0\nfor (const x of [1, 2, 3])\n  total += x');
+    expect(outcome.status === 'ok' && outcome.result).toBeUndefined();
+    expect(await value('total')).toBe('6');
+    expect(await value("Object.keys(globalThis).filter((k) => k.startsWith('__dk')).length")).toBe('0');
+  });
+
   it('returns a last expression esbuild prints in parentheses (an async arrow, an object, a sequence)', async () => {
     expect(await value('const add: number = 1;\n(async (a: number) => a + add)')).toMatch(/^\[AsyncFunction/);
     expect(await value('let s: number = 0;\n(s = 4, s + 1)')).toBe('5');

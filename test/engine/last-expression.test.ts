@@ -38,4 +38,14 @@ describe('lastExpression', () => {
     expect(last('f(')).toBeUndefined();
     expect(last('')).toBeUndefined();
   });
+
+  it('gives nothing for a braceless if/for/while body on its own line (it is the body, not a statement of its own)', () => {
+    expect(last('let t: number = 0\nfor (const x of [1, 2])\n  t += x')).toBeUndefined();
+    expect(last('let n: number = 0\nwhile (n < 3)\n  n++')).toBeUndefined();
+    expect(last('let y: number = 0\nif (f(1))\n  y = 2')).toBeUndefined();
+    expect(last('let t: number = 0\nfor await (const x of xs)\n  t += x')).toBeUndefined();
+    // The body's end is a boundary as usual, and a call's parentheses are no head.
+    expect(last('let t: number = 0\nfor (const x of [1, 2])\n  t += x\nt')).toBe('t');
+    expect(last('const a: number = f(1)\na')).toBe('a');
+  });
 });
