@@ -5,6 +5,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { DataKernelError } from '../errors.js';
 import { quoteIdent, quoteLiteral } from '../sql/identifiers.js';
 import { makeDirectory } from '../fs/make-directory.js';
+import { processAlive } from '../fs/pid-lock.js';
 
 /** How the data is written: replace it, add to it. */
 export type WriteMode = 'overwrite' | 'append';
@@ -14,16 +15,6 @@ export type WriteMode = 'overwrite' | 'append';
 const TEMP = '.dk-tmp-';
 const OLD = '.dk-old-';
 const marker = (kind: string) => `${kind}${process.pid}-${randomUUID().slice(0, 8)}`;
-
-/** True while process `pid` runs (also when it belongs to another user). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 const ownerPid = (name: string, kind: string) => Number(name.slice(name.indexOf(kind) + kind.length).split('-')[0]);
 

@@ -18,6 +18,7 @@ import { destinationSchema } from './ingest.js';
 import { checkSchema } from './schema-gate.js';
 import { IngestResult, type IngestSummary } from './result.js';
 import { makeDirectory } from '../fs/make-directory.js';
+import { tryPidLock } from '../fs/pid-lock.js';
 
 /** Options of a stream load. */
 export interface StreamIngestOptions {
@@ -53,7 +54,7 @@ export function partRange(file: string): { first: number; last: number } | undef
 /**
  * The committed position of a stream destination, after removing part files past it: a load killed after moving
  * a part into place but before recording its position left them, and the next load writes those messages again.
- * Without a recorded position (the catalog was lost), the parts there are trusted.
+ * Without a recorded position (the catalog was lost, or an older version loaded it), the parts there are trusted.
  */
 async function committedPosition(session: Session, key: string, destination: ParquetDestination, rejects: string): Promise<number> {
   const stored = await readCursor(session, key);
@@ -61,7 +62,12 @@ async function committedPosition(session: Session, key: string, destination: Par
     throw new DataKernelError(`${key} was loaded by the cursor column ${stored.column}, not from a stream`, 'Load the stream into another folder, or clear it with %ingest ... --mode overwrite from its table source first.');
   }
   const parts = destination.partFiles().map((file) => ({ file, range: partRange(file) }));
-  const committed = stored ? Number(stored.value) : Math.max(0, ...parts.map((p) => p.range?.last ?? 0));
+  if (!stored && parts.length === 0) {
+    // Recorded before the first part moves in: a partitioned part is several files moved one by one, and a first
+    // load killed among them must not leave files the next load would trust.
+    await saveCursor(session, { destination: key, column: 'sequence', value: '0', type: 'BIGINT' });
+  }
+  const committed = stored ? Number(stored.value) : parts.reduce((last, p) => Math.max(last, p.range?.last ?? 0), 0);
   for (const { file, range } of parts) if (range && range.first > committed) rmSync(join(destination.path, file), { force: true });
   if (existsSync(rejects)) {
     for (const file of new ParquetDestination(rejects).partFiles()) {
@@ -92,6 +98,29 @@ export async function ingestStream(session: Session, connector: StreamConnector,
     const existing = destination.partitionColumns();
     throw new DataKernelError(`${options.into} is partitioned by (${existing.join(', ') || 'nothing'}), not (${partitionBy.join(', ') || 'nothing'})`, existing.length ? `Add --partition-by ${existing.join(',')}.` : 'Drop --partition-by.');
   }
+  makeDirectory(dirname(path));
+  const lock = tryPidLock(`${path}.lock`);
+  if (!('release' in lock)) {
+    throw new DataKernelError(`Another load (process ${lock.holder}) is writing ${options.into}`, 'Wait for it to finish or interrupt it; two loads of one destination would both write the same messages.');
+  }
+  try {
+    return await loadStream(session, connector, options, { path, key, rejects, partitionBy, destination, started });
+  } finally {
+    lock.release();
+  }
+}
+
+interface StreamTarget {
+  path: string;
+  key: string;
+  rejects: string;
+  partitionBy: string[];
+  destination: ParquetDestination;
+  started: number;
+}
+
+async function loadStream(session: Session, connector: StreamConnector, options: StreamIngestOptions, target: StreamTarget): Promise<IngestResult> {
+  const { key, rejects, partitionBy, destination, started } = target;
   const from = await committedPosition(session, key, destination, rejects);
   const { connection } = await embeddedDuckDB(session);
   const raw = tempTable(tempName('stream_ingest_raw'));

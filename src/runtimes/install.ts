@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Progress } from '../display/progress.js';
 import { DataKernelError } from '../errors.js';
-import { processAlive } from '../ingest/destination.js';
+import { tryPidLock } from '../fs/pid-lock.js';
 import { describeRuntime, runtimeDependencies, runtimeKey, type RuntimeSpec } from './spec.js';
 import { makeDirectory } from '../fs/make-directory.js';
 
@@ -52,22 +52,10 @@ export function installedRuntime(dir: string): InstalledRuntime | undefined {
 async function lock(path: string, onWait: (pid: number) => void): Promise<() => void> {
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (;;) {
-    try {
-      const fd = openSync(path, 'wx');
-      writeFileSync(fd, String(process.pid));
-      closeSync(fd);
-      return () => rmSync(path, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const holder = Number(readFileSync(path, 'utf8').trim() || NaN);
-    // An empty file is a holder between its open and its write; a dead holder's lock is stale.
-    if (Number.isInteger(holder) && holder !== process.pid && !processAlive(holder)) {
-      rmSync(path, { force: true });
-      continue;
-    }
+    const attempt = tryPidLock(path);
+    if ('release' in attempt) return attempt.release;
     if (Date.now() > deadline) throw new DataKernelError(`Timed out waiting for the runtime install lock ${path}`, `If no install is running, delete ${path}.`);
-    onWait(holder);
+    onWait(attempt.holder);
     await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
   }
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,6 +77,58 @@ describe('%ingest of a NATS stream into Parquet, exactly once', () => {
     expect(String(error)).toMatch(/item \(removed/);
     expect(await readCursor(ctx.session, 'lake/events')).toMatchObject({ value: '2400' });
     expect((await counts()).n).toBe(2398n);
+  });
+});
+
+describe('a stream destination has one writer, and a first load leaves nothing the next one trusts', () => {
+  const ctx = new TestMagicContext();
+  const dir = ctx.session.projectDir;
+  const name = uniqueStream('writer');
+  let stream: Awaited<ReturnType<typeof testStream>>;
+  const query = async (sql: string) => (await (await embeddedDuckDB(ctx.session)).connection.runAndReadAll(sql)).getRowObjectsJS();
+  beforeAll(async () => {
+    stream = await testStream(name);
+    await stream.publish(Array.from({ length: 300 }, (_, i) => order(i + 1)));
+    await connect(ctx.session, 'writer', NATS, { stream: name });
+  });
+  afterAll(async () => {
+    await ctx.session.close();
+    await stream.remove();
+  });
+
+  it('refuses a second load of a destination while another process loads it, and takes over a dead one\'s lock', async () => {
+    const lock = join(dir, 'lake/one.lock');
+    mkdirSync(join(dir, 'lake'), { recursive: true });
+    const other = spawn('sleep', ['30']);
+    writeFileSync(lock, String(other.pid));
+    const refused = await ctx.magic('ingest', 'writer --into lake/one').catch((e: unknown) => e);
+    expect(String(refused)).toMatch(new RegExp(`Another load \\(process ${other.pid}\\) is writing lake/one`));
+    expect(existsSync(join(dir, 'lake/one'))).toBe(false);
+    const exited = new Promise((r) => other.once('exit', r));
+    other.kill('SIGKILL');
+    await exited;
+    expect(((await ctx.magic('ingest', 'writer --into lake/one')) as IngestResult).rows).toBe(300);
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  it('records position 0 before a first load moves a part in, so a partition file a killed first load left is dropped', async () => {
+    const goneName = uniqueStream('gone');
+    const gone = await testStream(goneName);
+    await gone.publish([order(1)]);
+    await connect(ctx.session, 'gone', NATS, { stream: goneName });
+    await gone.remove();
+    // A first load that dies before its first part: its position is on record all the same.
+    await expect(ctx.magic('ingest', 'gone --into lake/first --partition-by region')).rejects.toThrow();
+    expect(await readCursor(ctx.session, 'lake/first')).toMatchObject({ column: 'sequence', value: '0' });
+    // What a first load killed among a part's partition files leaves: one partition's file moved in.
+    await ctx.magic('ingest', 'writer --into lake/split --partition-by region');
+    const eu = readdirSync(join(dir, 'lake/split/region=eu')).find((f) => partRange(f))!;
+    mkdirSync(join(dir, 'lake/first/region=eu'), { recursive: true });
+    copyFileSync(join(dir, 'lake/split/region=eu', eu), join(dir, 'lake/first/region=eu', eu));
+    const result = (await ctx.magic('ingest', 'writer --into lake/first --partition-by region')) as IngestResult;
+    expect(result.rows).toBe(300);
+    const [row] = await query(`SELECT count(*) AS n, count(DISTINCT sequence) AS d FROM read_parquet('${dir}/lake/first/**/*.parquet', hive_partitioning = true)`);
+    expect(row).toEqual({ n: 300n, d: 300n });
   });
 });
 
