@@ -45,7 +45,7 @@ export type PgOutputMessage =
 const PG_EPOCH_MS = 946_684_800_000n;
 
 /** Microseconds since 2000-01-01 as a Date (millisecond precision). */
-export const pgTime = (micros: bigint): Date => new Date(Number(micros / 1000n + PG_EPOCH_MS));
+const pgTime = (micros: bigint): Date => new Date(Number(micros / 1000n + PG_EPOCH_MS));
 
 /** Microseconds since 2000-01-01 for a Date. */
 export const toPgTime = (date: Date): bigint => (BigInt(date.getTime()) - PG_EPOCH_MS) * 1000n;

@@ -64,7 +64,7 @@ export function unwrap(type: ChType): ChType {
 const unquote = (text: string) => text.trim().replace(/^'([\s\S]*)'$/, '$1').replace(/\\(.)/g, '$1');
 
 /** The values of an Enum8/Enum16, in the order of their numbers. */
-export function enumValues(type: ChType): string[] {
+function enumValues(type: ChType): string[] {
   return type.args
     .map((a) => /^'((?:[^'\\]|\\.)*)'\s*=\s*(-?\d+)$/.exec(a.name.trim()))
     .filter((m): m is RegExpExecArray => m !== null)
@@ -73,7 +73,7 @@ export function enumValues(type: ChType): string[] {
 }
 
 /** The time zone a DateTime column's text is written in: its own, or the server's. */
-export const dateTimeZone = (type: ChType, serverZone: string): string => {
+const dateTimeZone = (type: ChType, serverZone: string): string => {
   const zone = type.name === 'DateTime64' ? type.args[1] : type.args[0];
   return zone ? unquote(zone.name) : serverZone;
 };

@@ -12,7 +12,7 @@ const SCHEMA = `
     watermark TIMESTAMP, rows BIGINT NOT NULL, started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP NOT NULL)`;
 
 /** Runs `fn` on the catalog with the feature tables created. */
-export const withFeatureCatalog = catalogTables(SCHEMA);
+const withFeatureCatalog = catalogTables(SCHEMA);
 
 const TIME_TYPES = /^(TIMESTAMP.*|DATE)$/i;
 

@@ -10,7 +10,7 @@ const built = fileURLToPath(new URL('./worker.js', import.meta.url));
 const fromSource = fileURLToPath(new URL('../../dist/src/runtimes/worker.js', import.meta.url));
 
 /** Path of the worker entry that `fork` starts. */
-export function workerEntry(): string {
+function workerEntry(): string {
   if (!import.meta.url.endsWith('.ts')) return built;
   if (!existsSync(fromSource)) throw new DataKernelError('The runtime worker is not built', 'Run npm run build first.');
   return fromSource;

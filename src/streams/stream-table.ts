@@ -50,7 +50,7 @@ const IS_JSON_OBJECT = `coalesce(json_valid(payload) AND starts_with(ltrim(paylo
 export const markValidSql = (table: TableRef): string => `UPDATE ${relationOf(table)} SET ok = ${IS_JSON_OBJECT} WHERE ok IS NULL`;
 
 /** A payload field's column name in the table: an envelope name taken by a field gets `data_` before it. */
-export const fieldColumn = (field: string): string => (ENVELOPE.some((e) => e.name === field.toLowerCase()) ? `data_${field}` : field);
+const fieldColumn = (field: string): string => (ENVELOPE.some((e) => e.name === field.toLowerCase()) ? `data_${field}` : field);
 
 /**
  * Creates `target`: the valid messages of `raw` as typed rows (the envelope columns, then one column per field of

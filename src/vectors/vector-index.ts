@@ -68,7 +68,7 @@ export interface VectorIndex {
 }
 
 /** Where indexes live: beside the catalog, one folder each. */
-export const indexesDir = (session: Session) => join(session.stateDir, 'indexes');
+const indexesDir = (session: Session) => join(session.stateDir, 'indexes');
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
