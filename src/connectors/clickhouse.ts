@@ -266,7 +266,8 @@ export class ClickhouseConnector implements Connector {
   /** Database and table of `table` or `db.table`; the default database is the URI's. */
   split(table: string): [string, string] {
     const parts = nameParts(table).map((p) => p.name);
-    return parts.length >= 2 ? [parts[0], parts[1]] : [this.database, parts[0]];
+    if (parts.length > 2) throw new DataKernelError(`${table} has ${parts.length} parts; a ClickHouse table is database.table`, `Name it as ${this.name}.database.table in DuckDB SQL, or database.table here.`);
+    return parts.length === 2 ? [parts[0], parts[1]] : [this.database, parts[0]];
   }
 
   /** `db`.`table` of `table` or `db.table`. */

@@ -64,6 +64,7 @@ describe('clickhouse connector', () => {
     expect((await connector.columns(`default.${TYPES}_local`))[0]).toEqual({ name: 'id', sourceType: 'UInt32', duckdbType: 'UINTEGER', nullable: false, key: true });
     expect(columns.find((c) => c.name === 'n')).toEqual({ name: 'n', sourceType: 'Nullable(Int32)', duckdbType: 'INTEGER', nullable: true });
     await expect(connector.columns('default.no_such_table')).rejects.toThrow(/no table default\.no_such_table/);
+    await expect(connector.columns(`default.${TYPES}.x`)).rejects.toThrow(/has 3 parts; a ClickHouse table is database\.table/);
   });
 
   it('fans a Distributed query out to both shards (seen in shard 2\'s own query_log)', async () => {
