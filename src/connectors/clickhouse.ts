@@ -406,8 +406,12 @@ export async function connectClickhouse(session: Session, name: string, uri: str
     await client.close().catch(() => undefined);
     throw clickhouseError(error, { displayUri: display, secrets: [secret] });
   }
-  const connector = new ClickhouseConnector(session, name, display, client, database, secret, server);
-  const { connection } = await embeddedDuckDB(session);
-  await connection.run(`ATTACH IF NOT EXISTS ':memory:' AS ${quoteIdent(name)}`);
-  return connector;
+  try {
+    const { connection } = await embeddedDuckDB(session);
+    await connection.run(`ATTACH IF NOT EXISTS ':memory:' AS ${quoteIdent(name)}`);
+  } catch (error) {
+    await client.close().catch(() => undefined);
+    throw error;
+  }
+  return new ClickhouseConnector(session, name, display, client, database, secret, server);
 }
