@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
+import type { DuckDBResultReader } from '@duckdb/node-api';
 import { Progress } from '../display/progress.js';
 import { DataKernelError, InterruptedError } from '../errors.js';
 import type { Session } from '../session/session.js';
-import { tempTable, type TableRef } from '../sql/column-writer.js';
+import { relationOf, tempTable, type TableRef } from '../sql/column-writer.js';
 import { embeddedDuckDB } from '../sql/duckdb.js';
 import { quoteIdent, tempName } from '../sql/identifiers.js';
 import type { RemoteDialect } from '../sql/pushdown.js';
@@ -16,11 +17,13 @@ import { bindClickhouse, clickhouseLiteral, clickhouseParameterNames, hasFormatC
 import { chTextColumn, chTypeToDuckDB, chValueToJson, parseChType, unescapeTsv, type ChType } from './clickhouse-types.js';
 import type { Connector, CopyOptions, CopySource, SourceColumn, SourceTable } from './connector.js';
 import { InFlightQueries } from './in-flight.js';
-import { csvField, TextLoader } from './text-loader.js';
+import { csvField, loadPlainLines, TextLoader } from './text-loader.js';
 import { parseSourceUri } from './uri.js';
 
 const PROGRESS_MIN_ROWS = 100_000;
 const RESULT_FORMAT = 'TabSeparatedWithNamesAndTypes';
+// Plain results up to this much text load from one bound string; bigger ones stream through the TextLoader.
+const SMALL_TEXT_BYTES = 1 << 20;
 
 /** A ClickHouse name quoted with backticks (ClickHouse names are case-sensitive). */
 export const quoteChIdent = (name: string): string => `\`${name.replace(/[\\`]/g, (ch) => `\\${ch}`)}\``;
@@ -43,6 +46,8 @@ interface Streamed {
   rows: number;
   /** False for statements without a result set (CREATE, INSERT...). */
   hasResult: boolean;
+  /** The reader of the result's head query (QueryResult.headQuery), when asked for. */
+  head?: DuckDBResultReader;
 }
 
 /**
@@ -93,23 +98,32 @@ class TsvReader {
   }
 
   /**
-   * Complete lines as the loader's CSV, and how many rows. Text without backslashes (no escapes, no nulls) or
-   * quotes, and no composite columns, converts in two native replaces; other lines go field by field.
+   * True when complete lines need no field-by-field reading: no backslashes (no escapes, no nulls), no quotes,
+   * no composite columns, and every line has one field per column.
    */
+  plain(lines: string, rows: number): boolean {
+    if (this.composite.length > 0 || lines.includes('\\') || lines.includes('"') || lines.includes('DB::Exception')) return false;
+    let tabs = 0;
+    for (let at = lines.indexOf('\t'); at !== -1; at = lines.indexOf('\t', at + 1)) tabs++;
+    return tabs === rows * (this.names!.length - 1);
+  }
+
+  /** Complete lines as the loader's CSV, and how many rows: plain lines convert in two native replaces. */
   csv(lines: string): { text: string; rows: number } {
     if (!lines) return { text: '', rows: 0 };
-    let rows = 1;
-    for (let at = lines.indexOf('\n'); at !== -1; at = lines.indexOf('\n', at + 1)) rows++;
-    const plain = (text: string) => !text.includes('\\') && !text.includes('"') && !text.includes('DB::Exception');
-    if (this.composite.length === 0 && plain(lines)) {
-      let tabs = 0;
-      for (let at = lines.indexOf('\t'); at !== -1; at = lines.indexOf('\t', at + 1)) tabs++;
-      if (tabs === rows * (this.names!.length - 1)) return { text: `"${lines.replaceAll('\t', '","').replaceAll('\n', '"\n"')}"\n`, rows };
-    }
+    const rows = countLines(lines);
+    if (this.plain(lines, rows)) return { text: `"${lines.replaceAll('\t', '","').replaceAll('\n', '"\n"')}"\n`, rows };
     let text = '';
     for (const line of lines.split('\n')) text += `${this.row(line).map(csvField).join(',')}\n`;
     return { text, rows };
   }
+}
+
+/** Lines of non-empty text without a final newline. */
+function countLines(text: string): number {
+  let lines = 1;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lines++;
+  return lines;
 }
 
 /** A ClickHouse server or cluster over its HTTP interface: results stream as TabSeparated text into DuckDB. */
@@ -219,11 +233,17 @@ export class ClickhouseConnector implements Connector {
     }
   }
 
-  /** Streams the rows of one statement into `target` in batches through a TextLoader. */
-  private async stream(sql: string, params: ParamValues, target: TableRef, progress?: Progress): Promise<Streamed> {
+  /**
+   * Streams the rows of one statement into `target`. A small result of plain text (no escapes or nulls: an
+   * aggregate's numbers) is kept as the text it came in and loaded from one bound string; any other goes through
+   * a TextLoader, parsed row by row while the loader keeps them in memory, as bulk-converted CSV once it writes
+   * its file. With `head`, the result's head query is read right after the table is made.
+   */
+  private async stream(sql: string, params: ParamValues, target: TableRef, options: { progress?: Progress; head?: boolean } = {}): Promise<Streamed> {
     if (hasFormatClause(sql)) {
       throw new DataKernelError('The query ends in a FORMAT clause', 'Drop the FORMAT clause: results come back as a table (copy them out with COPY in DuckDB, or -o VAR).');
     }
+    const { progress } = options;
     const bound = bindClickhouse(sql, params, this.server);
     const { connection } = await embeddedDuckDB(this.session);
     let loader: TextLoader | undefined;
@@ -233,14 +253,34 @@ export class ClickhouseConnector implements Connector {
         bound.params,
         async (body) => {
           const reader = new TsvReader();
+          const columns = () => reader.names!.map((n, i) => chTextColumn(n, reader.typeTexts[i], this.server.zone));
           let total = 0;
-          const write = async (lines: string) => {
-            if (!reader.types) return;
-            loader ??= new TextLoader(connection, target, reader.names!.map((n, i) => chTextColumn(n, reader.typeTexts[i], this.server.zone)));
-            const { text, rows } = reader.csv(lines);
-            await loader.appendCsv(text);
-            total += rows;
+          // `bulk` lines (plain text held while it was small) go to the loader's file as CSV in one conversion.
+          const load = async (lines: string, bulk = false) => {
+            loader ??= new TextLoader(connection, target, columns());
+            if (loader.inMemory && !bulk) {
+              const rows = lines ? lines.split('\n').map((line) => reader.row(line)) : [];
+              await loader.append(rows);
+              total += rows.length;
+            } else {
+              const { text, rows } = reader.csv(lines);
+              await loader.appendCsv(text);
+              total += rows;
+            }
             progress?.update(total);
+          };
+          // A small result of plain text (an aggregate's numbers) is held as it came, to go to DuckDB as one
+          // string; the first line that is not plain, or past SMALL_TEXT_BYTES, sends what was held to the loader.
+          let held: string | undefined = '';
+          const write = async (lines: string) => {
+            if (!reader.types || !lines) return;
+            if (held !== undefined && held.length + lines.length <= SMALL_TEXT_BYTES && reader.plain(lines, countLines(lines))) {
+              held = held ? `${held}\n${lines}` : lines;
+              return;
+            }
+            if (held) await load(held, true);
+            held = undefined;
+            await load(lines);
           };
           for await (const chunk of body) {
             this.session.throwIfInterrupted();
@@ -248,11 +288,17 @@ export class ClickhouseConnector implements Connector {
           }
           await write(reader.lines(undefined));
           if (!reader.types) return { rows: 0, hasResult: false };
-          await write('');
-          const rows = await loader!.finish();
-          loader = undefined;
+          const then = options.head ? QueryResult.headQuery(this.session, target) : `SELECT count(*) FROM ${relationOf(target)}`;
+          let read: DuckDBResultReader;
+          if (held) read = await loadPlainLines(connection, target, columns(), held, then);
+          else {
+            await load('');
+            read = await loader!.finishAndRead(then);
+            loader = undefined;
+          }
+          const rows = Number(read.getRows()[0]?.[0] ?? 0);
           progress?.finish(`${rows.toLocaleString('en-US')} rows`);
-          return { rows, hasResult: true };
+          return { rows, hasResult: true, ...(options.head ? { head: read } : {}) };
         },
         { default_format: RESULT_FORMAT },
       );
@@ -322,7 +368,7 @@ export class ClickhouseConnector implements Connector {
       const estimate = Math.min(Number(counted[0]?.[0] ?? 0), options.limit ?? Infinity);
       if (estimate >= PROGRESS_MIN_ROWS) progress = new Progress({ label: `${this.name}.${source.table} → DuckDB`, total: estimate, unit: 'rows' });
     }
-    return (await this.stream(this.copySql(source, options), [], target, progress)).rows;
+    return (await this.stream(this.copySql(source, options), [], target, { progress })).rows;
   }
 
   /**
@@ -336,12 +382,11 @@ export class ClickhouseConnector implements Connector {
     for (const statement of statements.slice(0, -1)) await this.execute(statement, params);
     const last = statements.at(-1)!;
     const target = tempTable(tempName('ch'));
-    const outcome = await this.stream(last, params, target);
-    if (!outcome.hasResult) {
-      const { connection } = await embeddedDuckDB(this.session);
-      const command = /^\s*(\w+)/.exec(last)?.[1]?.toUpperCase() ?? 'OK';
-      await connection.run(`CREATE TEMP TABLE ${quoteIdent(target.table)} AS SELECT $command AS ${quoteIdent('command')}`, { command });
-    }
+    const outcome = await this.stream(last, params, target, { head: true });
+    if (outcome.head) return QueryResult.fromHead(this.session, target, outcome.head);
+    const { connection } = await embeddedDuckDB(this.session);
+    const command = /^\s*(\w+)/.exec(last)?.[1]?.toUpperCase() ?? 'OK';
+    await connection.run(`CREATE TEMP TABLE ${quoteIdent(target.table)} AS SELECT $command AS ${quoteIdent('command')}`, { command });
     return QueryResult.fromTable(this.session, target);
   }
 

@@ -2,9 +2,9 @@ import { once } from 'node:events';
 import { createWriteStream, mkdtempSync, rmSync, statSync, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
-import { createTable, relationOf, type TableRef } from '../sql/column-writer.js';
-import { quoteIdent, quoteLiteral } from '../sql/identifiers.js';
+import type { DuckDBConnection, DuckDBResultReader } from '@duckdb/node-api';
+import { createTable, relationOf, tempTable, type TableRef } from '../sql/column-writer.js';
+import { quoteIdent, quoteLiteral, tempName } from '../sql/identifiers.js';
 
 /** A source column as text on the wire, and the DuckDB type and conversion it lands as. */
 export interface TextColumn {
@@ -47,17 +47,61 @@ export async function loadTextCsv(connection: DuckDBConnection, target: TableRef
   return Number(count.getRows()[0][0]);
 }
 
+/**
+ * Creates `target` from lines of tab-separated text fields, none quoted, escaped or null (checked by the caller),
+ * bound as one string that DuckDB splits and casts (`typedFromText`), rows in the text's order; then runs `then`
+ * and returns its reader. A small result so loads in two statements, without a file or a row in JS.
+ */
+export async function loadPlainLines(connection: DuckDBConnection, target: TableRef, columns: TextColumn[], text: string, then: string): Promise<DuckDBResultReader> {
+  const typed = columns.map((c, i) => `${typedFromText(c, `f[${i + 1}]`)} AS ${quoteIdent(c.name)}`).join(', ');
+  // unnest keeps the list's order, and DuckDB's insertion order is kept (preserve_insertion_order): no sort needed.
+  await connection.run(`${createTable(target)} AS SELECT ${typed} FROM (SELECT string_split(unnest(string_split($text, chr(10))), chr(9)) AS f)`, { text });
+  return connection.runAndReadAll(then);
+}
+
 /** A value as a field of the CSV files the loader writes (null as \\N, unquoted). */
 export const csvField = (value: string | null) => (value === null ? '\\N' : `"${value.includes('"') ? value.replace(/"/g, '""') : value}"`);
 
+// Rows held in memory up to about this many bytes of text load through DuckDB's appender; past it they go to a
+// file. A query's small result (an aggregate's few rows) then costs no file and no CSV parse: about half the
+// fixed cost of loading it.
+const MEMORY_BYTES = 1 << 20;
+
 /**
- * Loads rows that arrive as text (what database drivers read fastest) into a typed DuckDB table: batches are
- * written to a temporary CSV file, so memory stays flat however big the table, and DuckDB loads it in bulk.
+ * Creates `target` from rows of text values appended to a VARCHAR staging table, cast with the same SQL as
+ * the CSV path (`typedFromText`), then runs `then` in the same round trip and returns its reader.
+ */
+async function loadTextRows(connection: DuckDBConnection, target: TableRef, columns: TextColumn[], rows: (string | null)[][], then: string): Promise<DuckDBResultReader> {
+  if (rows.length === 0) return connection.runAndReadAll(`${createTable(target)} (${columns.map((c) => `${quoteIdent(c.name)} ${c.duckdbType}`).join(', ')}); ${then}`);
+  const staging = tempName('text_rows');
+  const stagingRelation = relationOf(tempTable(staging));
+  await connection.run(`CREATE TEMP TABLE ${quoteIdent(staging)} (${columns.map((_, i) => `${quoteIdent(`c${i}`)} VARCHAR`).join(', ')})`);
+  try {
+    const appender = await connection.createAppender(staging, 'main', 'temp');
+    for (const row of rows) {
+      for (const value of row) {
+        if (value === null) appender.appendNull();
+        else appender.appendVarchar(value);
+      }
+      appender.endRow();
+    }
+    appender.closeSync();
+    const typed = columns.map((c, i) => `${typedFromText(c, quoteIdent(`c${i}`))} AS ${quoteIdent(c.name)}`).join(', ');
+    return await connection.runAndReadAll(`${createTable(target)} AS SELECT ${typed} FROM ${stagingRelation}; DROP TABLE ${stagingRelation}; ${then}`);
+  } finally {
+    await connection.run(`DROP TABLE IF EXISTS ${stagingRelation}`);
+  }
+}
+
+/**
+ * Loads rows that arrive as text (what database drivers read fastest) into a typed DuckDB table. Rows are kept
+ * in memory while they are few (and loaded through the appender); past MEMORY_BYTES they are written to a
+ * temporary CSV file, so memory stays flat however big the table, and DuckDB loads it in bulk.
  */
 export class TextLoader {
-  private readonly dir = mkdtempSync(join(tmpdir(), 'dk-load-'));
-  private readonly file = join(this.dir, 'rows.csv');
-  private readonly out: WriteStream = createWriteStream(this.file);
+  private held: (string | null)[][] = [];
+  private heldBytes = 0;
+  private spill?: { dir: string; file: string; out: WriteStream };
 
   constructor(
     private readonly connection: DuckDBConnection,
@@ -65,34 +109,80 @@ export class TextLoader {
     private readonly columns: TextColumn[],
   ) {}
 
+  /** True while the rows are kept in memory: a driver appends rows (`append`) then, CSV text (`appendCsv`) after. */
+  get inMemory(): boolean {
+    return this.spill === undefined;
+  }
+
   /** Appends a batch of rows (values as text or null, in column order). */
   async append(rows: (string | null)[][]): Promise<void> {
     if (rows.length === 0) return;
+    if (this.inMemory) {
+      for (const row of rows) for (const value of row) this.heldBytes += value === null ? 2 : value.length + 3;
+      for (const row of rows) this.held.push(row);
+      if (this.heldBytes > MEMORY_BYTES) await this.toFile();
+      return;
+    }
     let text = '';
     for (const row of rows) text += `${row.map(csvField).join(',')}\n`;
-    if (!this.out.write(text)) await once(this.out, 'drain');
+    await this.write(text);
   }
 
   /** Appends rows already written as CSV lines (fields as `csvField` writes them), for drivers that convert in bulk. */
   async appendCsv(text: string): Promise<void> {
-    if (text && !this.out.write(text)) await once(this.out, 'drain');
+    if (!text) return;
+    await this.toFile();
+    await this.write(text);
   }
 
-  /** Loads what was appended into the target table, removes the file, and returns the rows loaded. */
+  /** Loads what was appended into the target table, removes any file, and returns the rows loaded. */
   async finish(): Promise<number> {
+    if (this.columns.length === 0) {
+      this.abort();
+      return 0;
+    }
+    const reader = await this.finishAndRead(`SELECT count(*) FROM ${relationOf(this.target)}`);
+    return Number(reader.getRows()[0][0]);
+  }
+
+  /** Loads what was appended into the target table, then runs `sql` (e.g. reading its head) and returns its reader. */
+  async finishAndRead(sql: string): Promise<DuckDBResultReader> {
+    if (!this.spill) {
+      const rows = this.held;
+      this.held = [];
+      return loadTextRows(this.connection, this.target, this.columns, rows, sql);
+    }
+    const { dir, file, out } = this.spill;
     try {
-      this.out.end();
-      await once(this.out, 'close');
-      if (this.columns.length === 0) return 0;
-      return await loadTextCsv(this.connection, this.target, this.columns, this.file);
+      out.end();
+      await once(out, 'close');
+      await loadTextCsv(this.connection, this.target, this.columns, file);
+      return await this.connection.runAndReadAll(sql);
     } finally {
-      rmSync(this.dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
     }
   }
 
   /** Removes the file after a failure. */
   abort(): void {
-    this.out.destroy();
-    rmSync(this.dir, { recursive: true, force: true });
+    this.held = [];
+    if (!this.spill) return;
+    this.spill.out.destroy();
+    rmSync(this.spill.dir, { recursive: true, force: true });
+  }
+
+  /** Moves to the file: the rows held so far are written first. */
+  private async toFile(): Promise<void> {
+    if (this.spill) return;
+    const dir = mkdtempSync(join(tmpdir(), 'dk-load-'));
+    const file = join(dir, 'rows.csv');
+    this.spill = { dir, file, out: createWriteStream(file) };
+    const held = this.held;
+    this.held = [];
+    await this.append(held);
+  }
+
+  private async write(text: string): Promise<void> {
+    if (!this.spill!.out.write(text)) await once(this.spill!.out, 'drain');
   }
 }

@@ -1,10 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connect, getConnection } from '../../src/connectors/index.js';
 import { DataKernelError, describeError } from '../../src/errors.js';
 import { Session } from '../../src/session/session.js';
+import { embeddedDuckDB } from '../../src/sql/duckdb.js';
 import { runSql } from '../../src/sql/index.js';
 import { TestMagicContext } from '../helpers/magic-context.js';
 import { CH_URI, chAdmin, distributedTable, dropDistributed, queryLog } from '../helpers/clickhouse.js';
@@ -133,6 +134,42 @@ describe('clickhouse connector', () => {
     expect(result.numRows).toBe(300_000);
     const sum = await runSql(session, `SELECT sum(id) AS s, max(twice::BIGINT) AS m FROM ${result.relation}`);
     expect(await sum.toArray()).toEqual([{ s: 44999850000n, m: 599998n }]);
+  });
+
+  it('loads a small plain result from one string: the same values as row by row, in the order sent', async () => {
+    const { connection } = await embeddedDuckDB(session);
+    const sent: string[] = [];
+    const run = connection.run.bind(connection);
+    const spy = vi.spyOn(connection, 'run').mockImplementation((sql, values) => (sent.push(sql), run(sql, values)));
+    try {
+      const ch = getConnection(session, 'ch');
+      // Row 2 has no escapes or nulls in these columns (DateTime zones, Decimal, UUID, Enum, LowCardinality among them).
+      const columns = 'id, i8, u8, i16, u16, i32, u32, i64, u64, f32, f64, dec, d, ts, tokyo, s, u, lc, e';
+      const plain = await ch.query(`SELECT ${columns} FROM default.${TYPES} WHERE id = 2`);
+      expect(sent.some((sql) => sql.includes('string_split($text'))).toBe(true);
+      sent.length = 0;
+      // A backslash makes the result not plain: it goes row by row through the loader.
+      const escaped = await ch.query(`SELECT ${columns}, 'a\\\\b' AS marker FROM default.${TYPES} WHERE id = 2`);
+      expect(sent.some((sql) => sql.includes('string_split($text'))).toBe(false);
+      const [row] = await escaped.toArray();
+      expect(row.marker).toBe('a\\b');
+      delete row.marker;
+      expect(await plain.toArray()).toEqual([row]);
+      expect(plain.columns).toEqual(escaped.columns.slice(0, -1));
+
+      sent.length = 0;
+      const ordered = await ch.query('SELECT number AS n, toString(number * 3) AS s FROM numbers(50000) ORDER BY n DESC');
+      expect(sent.some((sql) => sql.includes('string_split($text'))).toBe(true);
+      expect(ordered.numRows).toBe(50_000);
+      const check = await runSql(session, `SELECT count(*) FILTER (WHERE n <> 49999 - rowid OR s <> (n * 3)::VARCHAR) AS wrong, count(*) AS rows FROM ${ordered.relation}`);
+      expect(await check.toArray()).toEqual([{ wrong: 0n, rows: 50000n }]);
+
+      const empty = await ch.query('SELECT number AS n FROM numbers(10) WHERE n > 100');
+      expect(empty.numRows).toBe(0);
+      expect(empty.columns).toEqual([{ name: 'n', type: 'UBIGINT' }]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('a server that is down or a wrong password: a clear error naming the URI, password masked', async () => {
