@@ -9,6 +9,7 @@ import { quoteIdent, quoteLiteral } from '../sql/identifiers.js';
 import { runSql } from '../sql/query.js';
 import type { Connector } from './connector.js';
 import { embeddedColumns } from './embedded-tables.js';
+import { refuseTakenName } from './taken-name.js';
 
 type FileFormat = 'parquet' | 'csv' | 'json';
 
@@ -74,6 +75,7 @@ export function fileReader(path: string, cwd: string): string {
 /** `%connect NAME path/glob/folder`: a view NAME over the files in the embedded DuckDB. */
 export async function connectFiles(session: Session, name: string, path: string, cwd: string): Promise<Connector> {
   const reader = fileReader(path, cwd);
+  await refuseTakenName(session, name, `a view over ${path}`);
   const { connection } = await embeddedDuckDB(session);
   const view = quoteIdent(name);
   try {

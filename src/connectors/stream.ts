@@ -6,6 +6,7 @@ import { openStream } from '../streams/open-stream.js';
 import type { StreamSelector } from '../streams/stream-uri.js';
 import { StreamTable, streamColumns } from '../streams/stream-table.js';
 import type { Connector } from './connector.js';
+import { refuseTakenName } from './taken-name.js';
 
 /** A connected event stream: its messages are the table NAME in SQL, read from the broker for each query. */
 export interface StreamConnector extends Connector {
@@ -24,7 +25,8 @@ export const SCHEMA_SAMPLE = 1000;
 
 /** `%connect NAME nats://... --stream S` (or mqtt://, kafka:// with --topic): the stream as table NAME. */
 export async function connectStream(session: Session, name: string, uri: string, selector: StreamSelector, password?: string): Promise<StreamConnector> {
-  await refuseTakenName(session, name);
+  // Its messages become table NAME, rebuilt for every query.
+  await refuseTakenName(session, name, "the stream's messages");
   const source = await openStream(uri, selector, password);
   const messages = new StreamTable(session, name, source);
   const target: TableRef = { catalog: 'memory', schema: 'main', table: name };
@@ -57,25 +59,4 @@ export async function connectStream(session: Session, name: string, uri: string,
       await source.close();
     },
   };
-}
-
-/**
- * The stream's messages become table NAME of the embedded DuckDB, rebuilt for every query: a table or view of
- * the user's by that name would be replaced, so it stops the connect. (A connection of that name closed just
- * before has dropped its own.)
- */
-async function refuseTakenName(session: Session, name: string): Promise<void> {
-  const { connection } = await embeddedDuckDB(session);
-  const taken = await connection.runAndReadAll(
-    `SELECT 'table' FROM duckdb_tables() WHERE database_name = 'memory' AND schema_name = 'main' AND lower(table_name) = lower($1)
-     UNION ALL SELECT 'view' FROM duckdb_views() WHERE database_name = 'memory' AND schema_name = 'main' AND lower(view_name) = lower($1)`,
-    [name],
-  );
-  const kind = taken.getRows()[0]?.[0];
-  if (kind !== undefined) {
-    throw new DataKernelError(
-      `DuckDB already has a ${String(kind)} named ${name}: connecting a stream as ${name} would replace it with the stream's messages`,
-      `Connect it under another name (%connect ${name}_stream ...), or drop the ${String(kind)} first if it may go.`,
-    );
-  }
 }

@@ -69,4 +69,13 @@ describe('file connections', () => {
     await expect(connect(session, 'main', 'people.csv')).rejects.toThrow(/a name DuckDB uses itself/);
     expect(() => getConnection(session, 'nope')).toThrow(DataKernelError);
   });
+
+  it("refuses a name the user's own view holds (it would be replaced), and reconnects its own view", async () => {
+    await runSql(session, 'CREATE VIEW mine AS SELECT 7 AS kept');
+    await expect(connect(session, 'mine', 'people.csv')).rejects.toThrow(/DuckDB already has a view named mine: connecting as mine would replace it with a view over people\.csv/);
+    expect(await (await runSql(session, 'SELECT * FROM mine')).toArray()).toEqual([{ kept: 7 }]);
+    await connect(session, 'folks', 'people.csv');
+    await connect(session, 'folks', 'people.csv');
+    expect(await (await runSql(session, 'SELECT count(*)::INT AS n FROM folks')).toArray()).toEqual([{ n: 2 }]);
+  });
 });
