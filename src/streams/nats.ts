@@ -105,10 +105,16 @@ class NatsStream implements StreamSource {
       throw this.disconnected || this.nc.isClosed() ? lostMidRead(this.address, last, error) : await this.explain(error);
     } finally {
       options.signal?.removeEventListener('abort', stop);
-      await messages.close().catch(() => undefined);
+      // close(), the pump's end and delete() wait for the server, which a lost server never answers: then the
+      // consumer is only stopped here (the server drops an ephemeral consumer nobody pulls from).
+      const lost = this.disconnected || this.nc.isClosed();
+      if (lost) void messages.stop();
+      else await messages.close().catch(() => undefined);
       wakePump?.();
-      await pump;
-      await consumer.delete().catch(() => undefined);
+      if (!lost) {
+        await pump;
+        await consumer.delete().catch(() => undefined);
+      }
     }
   }
 
@@ -117,6 +123,7 @@ class NatsStream implements StreamSource {
   }
 
   private async explain(error: unknown): Promise<Error> {
+    if (this.disconnected || this.nc.isClosed()) return unreachable(this.address, error);
     if ((error as { code?: number }).code === 10059 || /stream not found/i.test(String((error as Error)?.message))) {
       const names: string[] = [];
       for await (const name of this.jsm.streams.names()) names.push(name);

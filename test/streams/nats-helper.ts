@@ -39,6 +39,10 @@ export async function testStream(name: string, server = '127.0.0.1:4222') {
       await nc.flush();
       for (let i = 0; i < 600 && (await jsm.streams.info(name)).state.messages < before + sent; i++) await new Promise((r) => setTimeout(r, 50));
     },
+    /** Closes the publisher, leaving the stream. */
+    async close() {
+      await nc.close();
+    },
     async remove() {
       await jsm.streams.delete(name).catch(() => undefined);
       await nc.close();
