@@ -88,7 +88,7 @@ async function send(pipeline: ChainableCommander): Promise<void> {
   for (const [error] of results) if (error) throw error;
 }
 
-/** Deletes the keys of every version of the view but `keep` (older runs, and runs that died half-way). */
+/** Deletes the keys of the view's versions older than `keep` (older runs, and runs that died half-way). */
 async function dropOtherVersions(redis: Redis, view: FeatureView, keep: number): Promise<number> {
   const keys = onlineKeys(view);
   let cursor = '0';
@@ -98,7 +98,8 @@ async function dropOtherVersions(redis: Redis, view: FeatureView, keep: number):
     cursor = next;
     const stale = found.filter((key) => {
       const version = key.slice(keys.base.length).split(':', 1)[0];
-      return /^\d+$/.test(version) && key.length > keys.base.length + version.length && Number(version) !== keep;
+      // Newer versions belong to a run still writing (or one that died): a later full run drops them.
+      return /^\d+$/.test(version) && key.length > keys.base.length + version.length && Number(version) < keep;
     });
     if (stale.length) {
       await redis.unlink(...stale);
@@ -107,6 +108,23 @@ async function dropOtherVersions(redis: Redis, view: FeatureView, keep: number):
   } while (cursor !== '0');
   return dropped;
 }
+
+/**
+ * Makes a run's version current, in one step and only if no other run got there first: a full run's version
+ * must be newer than the current one, an incremental run's must still be current (a full run replaced it
+ * otherwise). Returns nil when published, else the current version (or '' for none).
+ */
+const PUBLISH_VERSION = `
+local current = redis.call('GET', KEYS[1])
+if ARGV[2] == 'full' then
+  if current and tonumber(current) and tonumber(current) > tonumber(ARGV[1]) then return current end
+elseif current ~= ARGV[1] then
+  return current or ''
+end
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('DEL', KEYS[2])
+redis.call('HSET', KEYS[2], 'version', ARGV[1], 'watermark', ARGV[3], 'mode', ARGV[2], 'materialized_at', ARGV[4])
+return false`;
 
 /**
  * Writes the latest value of every entity of a feature view into Redis. The first run (and `full`) writes a new
@@ -175,13 +193,13 @@ export async function materializeFeatures(name: string, options: MaterializeOpti
     }
     const watermarkUs = untilUs ?? (incremental ? last!.watermarkUs : null);
     const watermark = watermarkUs === null ? null : new Date(watermarkUs / 1000).toISOString();
-    await send(
-      redis
-        .multi()
-        .set(keys.current, String(version))
-        .del(keys.meta)
-        .hset(keys.meta, 'version', String(version), 'watermark', watermark ?? '', 'mode', mode, 'materialized_at', new Date().toISOString()),
-    );
+    const replacedBy = (await redis.eval(PUBLISH_VERSION, 2, keys.current, keys.meta, String(version), mode, watermark ?? '', new Date().toISOString())) as string | null;
+    if (replacedBy !== null) {
+      throw new DataKernelError(
+        `Another materialize of ${view.name} made version ${replacedBy || '(none)'} current while this one wrote version ${version}; readers stay on ${replacedBy || 'nothing'}`,
+        `Rerun %features materialize ${view.name} once the other run is done (one run per view at a time).`,
+      );
+    }
     const finishedAt = new Date();
     await recordMaterialization(session, view.name, target, { version, watermarkUs, rows: written, mode, startedAt: started, finishedAt });
     if (mode === 'full') await dropOtherVersions(redis, view, version);

@@ -120,6 +120,29 @@ describe('materialize feature views into a real Redis', () => {
     }
   });
 
+  it('two runs at once: the one that lost the race fails clearly, readers stay on the winner, whose keys are never dropped', async () => {
+    await sql(`CREATE TABLE fv_race AS SELECT u AS k, now()::TIMESTAMP - INTERVAL (u) SECOND AS ts, u * 2 AS v FROM range(50) t(u)`);
+    await defineFeatures({ name: 'race', entity: 'k', source: 'fv_race', features: ['v'], timestamp: 'ts', keyPrefix: prefix }, { session });
+    const keys = onlineKeys({ name: 'race', keyPrefix: prefix });
+    const first = await materializeFeatures('race', { session });
+    // Another run took a later version and published it while ours (handed an earlier number) was writing.
+    const winner = first.version + 10;
+    await redis.hset(keys.entity(winner, '3'), 'v', '6', '_ts', String(Date.now()));
+    await redis.set(keys.current, String(winner));
+    const full = await materializeFeatures('race', { session, full: true }).catch((e: unknown) => e);
+    expect(full).toBeInstanceOf(DataKernelError);
+    expect(String(full)).toMatch(new RegExp(`Another materialize of race made version ${winner} current while this one wrote version ${first.version + 1}`));
+    expect(await redis.get(keys.current)).toBe(String(winner));
+    expect(await redis.exists(keys.entity(winner, '3'))).toBe(1);
+    // The winner took its number from the same counter, after ours.
+    await redis.set(keys.versions, String(winner));
+    // A later full run wins and drops the older versions, the winner's and the loser's.
+    const last = await materializeFeatures('race', { session, full: true });
+    expect(last.version).toBeGreaterThan(winner);
+    expect(await redis.get(keys.current)).toBe(String(last.version));
+    expect(await redis.exists(keys.entity(winner, '3'))).toBe(0);
+  });
+
   it('names an unreachable Redis and the fix', async () => {
     await expect(materializeFeatures('users', { session, redis: 'redis://:hunter2@127.0.0.1:1' })).rejects.toThrow(/Cannot connect to Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1/);
     await expect(materializeFeatures('users', { session, redis: 'redis://:hunter2@127.0.0.1:1' })).rejects.not.toThrow(/hunter2/);
