@@ -1,3 +1,4 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { isRemote, type Connector, type SourceColumn } from '../connectors/connector.js';
 import { findConnection } from '../connectors/registry.js';
 import { isStreamConnector } from '../connectors/stream.js';
@@ -18,6 +19,11 @@ export interface RemoteWork {
   statements?: string[];
   /** The temporary tables holding pushed aggregates, which those statements read: the caller drops them after. */
   temporary: string[];
+}
+
+/** Drops the tables holding pushed aggregates once the statements reading them have run. */
+export async function dropPushedAggregates(connection: DuckDBConnection, work: RemoteWork): Promise<void> {
+  for (const table of work.temporary) await connection.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
 }
 
 /**

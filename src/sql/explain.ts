@@ -1,5 +1,5 @@
 import type { Session } from '../session/session.js';
-import { loadConnectionTables } from './connection-tables.js';
+import { dropPushedAggregates, loadConnectionTables } from './connection-tables.js';
 import { embeddedDuckDB } from './duckdb.js';
 import { quoteLiteral } from './identifiers.js';
 import type { RunSqlOptions } from './query.js';
@@ -48,7 +48,7 @@ export async function explainSql(session: Session, sql: string, options: RunSqlO
   } finally {
     await connection.run(`SET disabled_optimizers = ${quoteLiteral(previous)}`);
     // The empty stand-ins for pushed aggregates were only for planning.
-    for (const table of work.temporary) await connection.run(`DROP TABLE IF EXISTS ${table}`);
+    await dropPushedAggregates(connection, work);
   }
   return new SqlExplanation(work.sent, local);
 }

@@ -2,7 +2,7 @@ import type { DuckDBConnection, DuckDBPreparedStatement, DuckDBValue } from '@du
 import { DataKernelError } from '../errors.js';
 import type { Session } from '../session/session.js';
 import { tempTable, writeColumns } from './column-writer.js';
-import { loadConnectionTables } from './connection-tables.js';
+import { dropPushedAggregates, loadConnectionTables } from './connection-tables.js';
 import { embeddedDuckDB } from './duckdb.js';
 import { quoteQualified, tempName } from './identifiers.js';
 import { registerVariables, type VariableScope } from './register-value.js';
@@ -99,8 +99,11 @@ async function runLast(session: Session, connection: DuckDBConnection, statement
   return QueryResult.fromTable(session, table);
 }
 
-/** Splits the SQL and makes what it names queryable: table-like variables, then connection tables. */
-async function prepareSources(session: Session, sql: string, options: RunSqlOptions): Promise<{ connection: DuckDBConnection; statements: string[] }> {
+/**
+ * Splits the SQL, makes what it names queryable (table-like variables, then connection tables) and runs `use`
+ * on the statements as DuckDB must run them; the tables of aggregates pushed to a source go after.
+ */
+async function withSources<T>(session: Session, sql: string, options: RunSqlOptions, use: (connection: DuckDBConnection, statements: string[]) => Promise<T>): Promise<T> {
   const statements = splitStatements(sql);
   if (statements.length === 0) throw new DataKernelError('No SQL to run', 'Write a statement, e.g. SELECT 42 AS answer.');
   const { connection } = await embeddedDuckDB(session);
@@ -108,8 +111,12 @@ async function prepareSources(session: Session, sql: string, options: RunSqlOpti
   // Variables first: working out which columns of connection tables a query reads plans it, and needs them.
   if (options.variables) await registerVariables(session, refs.filter((r) => r.parts.length === 1).map((r) => r.parts[0]), options.variables);
   // The statements as DuckDB runs them: rewritten where an aggregate was pushed to its source.
-  const run = (await loadConnectionTables(session, refs, statements)).statements ?? statements;
-  return { connection, statements: run };
+  const work = await loadConnectionTables(session, refs, statements);
+  try {
+    return await use(connection, work.statements ?? statements);
+  } finally {
+    await dropPushedAggregates(connection, work);
+  }
 }
 
 /** The first rows of a query and how many rows it has in all, read in one round trip without keeping them. */
@@ -132,9 +139,14 @@ export interface PreviewOptions extends RunSqlOptions {
  * costs. DuckDB stops the row scan at the limit; the count reads only the columns the query's filters need.
  */
 export async function previewSql(session: Session, query: string, params: SqlParams | undefined, limit: number, options: PreviewOptions = {}): Promise<QueryPreview> {
-  const { connection, statements } = await prepareSources(session, query, options);
+  return withSources(session, query, options, (connection, statements) => {
+    session.throwIfInterrupted();
+    return previewStatements(connection, statements, params, limit, options);
+  });
+}
+
+async function previewStatements(connection: DuckDBConnection, statements: string[], params: SqlParams | undefined, limit: number, options: PreviewOptions): Promise<QueryPreview> {
   if (statements.length !== 1) throw new DataKernelError('A preview takes one query', 'Run the other statements first with runSql.');
-  session.throwIfInterrupted();
   const shown = Math.max(0, Math.trunc(limit));
   // At least one row is read, as the count rides on every row. NOT MATERIALIZED: DuckDB would otherwise keep
   // the whole query's rows to read them twice, where the count needs only the columns its filters read. A
@@ -160,7 +172,10 @@ export async function previewSql(session: Session, query: string, params: SqlPar
  * connection tables (NAME.schema.table) and table-like variables named in FROM/JOIN are loaded first.
  */
 export async function runSql(session: Session, sql: string, params?: SqlParams, options: RunSqlOptions = {}): Promise<QueryResult> {
-  const { connection, statements: run } = await prepareSources(session, sql, options);
+  return withSources(session, sql, options, (connection, run) => runStatements(session, connection, run, params, options));
+}
+
+async function runStatements(session: Session, connection: DuckDBConnection, run: string[], params: SqlParams | undefined, options: RunSqlOptions): Promise<QueryResult> {
   const bind = (p: DuckDBPreparedStatement) => bindParams(p, params, options.variables);
   for (let i = 0; i < run.length - 1; i++) {
     session.throwIfInterrupted();

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../src/connectors/index.js';
 import { Session } from '../../src/session/session.js';
 import { explainSql, runSql } from '../../src/sql/index.js';
+import { previewSql } from '../../src/sql/query.js';
 import { JUPYTER_DISPLAY } from '../../src/display/mime.js';
 import { TestMagicContext } from '../helpers/magic-context.js';
 import { CH_URI, chAdmin, distributedTable, dropDistributed, queryLog } from '../helpers/clickhouse.js';
@@ -75,6 +76,15 @@ describe('pushdown to ClickHouse from DuckDB SQL', () => {
     const query = (from: string) => `WITH per_day AS (SELECT day, count(*) AS n FROM ${from} WHERE kind != '${m}' GROUP BY day) SELECT count(*) AS days, sum(n) AS n FROM per_day`;
     expect(await rows(query(`ch.default.${EVENTS}`))).toEqual(await rows(query('all_events')));
     expect((await queryLog(m, 0))[0]).toMatchObject({ result_rows: 30 });
+  });
+
+  it('drops the table holding a pushed aggregate once the query ran: a query run in a loop leaves none behind', async () => {
+    const tables = async () => Number((await rows("SELECT count(*) AS n FROM duckdb_tables() WHERE temporary AND table_name NOT LIKE '__dk_result%'"))[0].n);
+    const before = await tables();
+    const query = `SELECT count(*) AS days FROM (SELECT day, count(*) AS n FROM ch.default.${EVENTS} GROUP BY day)`;
+    for (let i = 0; i < 5; i++) expect(await rows(query)).toEqual([{ days: 30n }]);
+    await previewSql(session, query, undefined, 5);
+    expect(await tables()).toBe(before);
   });
 
   it('keeps in DuckDB what it cannot push safely, and the answers stay right', async () => {
