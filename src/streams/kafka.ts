@@ -2,6 +2,8 @@ import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { DataKernelError } from '../errors.js';
 import { lostMidRead, unreachable } from './broker-error.js';
 import type { StreamAddress } from './stream-uri.js';
+import { WakeUp } from './wake-up.js';
+import { BrokerStream } from './broker-stream.js';
 import type { ReadOptions, StreamInfo, StreamMessage, StreamSource } from './stream-source.js';
 
 const BATCH = 5000;
@@ -10,18 +12,15 @@ const BATCH = 5000;
  * A Kafka topic. Each partition is its own log: `sequence` is the offset within `partition`. Positions over
  * several partitions are not one number, so `after` applies to single-partition topics only.
  */
-class KafkaTopic implements StreamSource {
+class KafkaTopic extends BrokerStream {
   readonly broker = 'kafka' as const;
-  readonly stream: string;
-  readonly displayUri: string;
 
   constructor(
-    private readonly address: StreamAddress,
+    address: StreamAddress,
     private readonly kafka: Kafka,
     private readonly admin: Admin,
   ) {
-    this.stream = address.stream;
-    this.displayUri = address.display;
+    super(address);
   }
 
   private async offsets() {
@@ -51,18 +50,18 @@ class KafkaTopic implements StreamSource {
     const consumer: Consumer = this.kafka.consumer({ groupId: `datakernel-${process.pid}-${Date.now()}` });
     const queue: StreamMessage[] = [];
     let failure: unknown;
-    let wake: (() => void) | undefined;
+    const arrival = new WakeUp();
     try {
       await consumer.connect();
       await consumer.subscribe({ topic: this.stream, fromBeginning: true });
       consumer.on(consumer.events.CRASH, (event) => {
         failure = event.payload.error;
-        wake?.();
+        arrival.wake();
       });
       await consumer.run({
         eachMessage: async ({ partition, message }) => {
           queue.push({ subject: this.stream, sequence: Number(message.offset), timestamp: new Date(Number(message.timestamp)), partition, data: message.value ?? new Uint8Array() });
-          wake?.();
+          arrival.wake();
         },
       });
       for (const p of partitions) consumer.seek({ topic: this.stream, partition: p.partition, offset: String(Math.max(Number(p.low), (options.after ?? -1) + 1)) });
@@ -86,14 +85,7 @@ class KafkaTopic implements StreamSource {
         const empty = [...ends].every(([p, high]) => done.has(p) || high === Number(partitions.find((x) => x.partition === p)!.low));
         if (!options.follow && empty) return;
         if (options.idleSeconds !== undefined && Date.now() - lastArrival > options.idleSeconds * 1000) return;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, 200);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        wake = undefined;
+        await arrival.wait(200, options.signal);
       }
     } finally {
       await consumer.disconnect().catch(() => undefined);

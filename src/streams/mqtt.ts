@@ -1,6 +1,8 @@
 import type { MqttClient } from 'mqtt';
 import { lostMidRead, unreachable } from './broker-error.js';
 import type { StreamAddress } from './stream-uri.js';
+import { WakeUp } from './wake-up.js';
+import { BrokerStream } from './broker-stream.js';
 import type { ReadOptions, StreamInfo, StreamMessage, StreamSource } from './stream-source.js';
 
 /** Options of an MQTT subscription. */
@@ -17,30 +19,27 @@ const BATCH = 5000;
  * An MQTT topic filter. MQTT keeps no log: the stream is the retained messages the broker hands a new
  * subscriber plus what arrives while connected, numbered in arrival order and kept up to `keep` messages.
  */
-class MqttStream implements StreamSource {
+class MqttStream extends BrokerStream {
   readonly broker = 'mqtt' as const;
-  readonly stream: string;
-  readonly displayUri: string;
   private readonly kept: StreamMessage[] = [];
   private arrived = 0;
   private online = true;
-  private wake: (() => void) | undefined;
+  private readonly arrival = new WakeUp();
 
   constructor(
-    private readonly address: StreamAddress,
+    address: StreamAddress,
     private readonly client: MqttClient,
     private readonly keep: number,
   ) {
-    this.stream = address.stream;
-    this.displayUri = address.display;
+    super(address);
     client.on('message', (topic, payload) => {
       this.kept.push({ subject: topic, sequence: ++this.arrived, timestamp: new Date(), partition: 0, data: payload });
       if (this.kept.length > this.keep) this.kept.splice(0, this.kept.length - this.keep);
-      this.wake?.();
+      this.arrival.wake();
     });
     client.on('offline', () => {
       this.online = false;
-      this.wake?.();
+      this.arrival.wake();
     });
     client.on('connect', () => (this.online = true));
   }
@@ -69,15 +68,7 @@ class MqttStream implements StreamSource {
       if (!options.follow) return;
       const idleLeft = options.idleSeconds === undefined ? 1000 : options.idleSeconds * 1000 - (Date.now() - lastArrival);
       if (idleLeft <= 0) return;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.min(idleLeft, 1000));
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-        options.signal?.addEventListener('abort', this.wake, { once: true });
-      });
-      this.wake = undefined;
+      await this.arrival.wait(Math.min(idleLeft, 1000), options.signal);
     }
   }
 

@@ -3,6 +3,8 @@ import type { JetStreamManager, JetStreamClient } from '@nats-io/jetstream';
 import { DataKernelError } from '../errors.js';
 import { lostMidRead, unreachable } from './broker-error.js';
 import type { StreamAddress } from './stream-uri.js';
+import { WakeUp } from './wake-up.js';
+import { BrokerStream } from './broker-stream.js';
 import type { ReadOptions, StreamInfo, StreamMessage, StreamSource } from './stream-source.js';
 
 const BATCH = 5000;
@@ -10,20 +12,17 @@ const BATCH = 5000;
 const WAIT_MS = 250;
 
 /** A NATS JetStream stream, read with ordered consumers (ephemeral, no state left on the server). */
-class NatsStream implements StreamSource {
+class NatsStream extends BrokerStream {
   readonly broker = 'nats' as const;
-  readonly stream: string;
-  readonly displayUri: string;
   private disconnected = false;
 
   constructor(
-    private readonly address: StreamAddress,
+    address: StreamAddress,
     private readonly nc: NatsConnection,
     private readonly jsm: JetStreamManager,
     private readonly js: JetStreamClient,
   ) {
-    this.stream = address.stream;
-    this.displayUri = address.display;
+    super(address);
     void (async () => {
       for await (const status of nc.status()) {
         if (status.type === 'disconnect') this.disconnected = true;
@@ -55,23 +54,23 @@ class NatsStream implements StreamSource {
     const readAhead = Math.max(options.readAhead ?? 4 * BATCH, BATCH);
     const queue: StreamMessage[] = [];
     let ended: unknown = false;
-    let wakeReader: (() => void) | undefined;
+    const reader = new WakeUp();
     let wakePump: (() => void) | undefined;
     const pump = (async () => {
       for await (const m of messages) {
         const { streamSequence, timestampNanos } = m.info;
         queue.push({ subject: m.subject, sequence: streamSequence, timestamp: new Date(Math.floor(timestampNanos / 1e6)), partition: 0, data: m.data });
-        if (queue.length >= BATCH) wakeReader?.();
+        if (queue.length >= BATCH) reader.wake();
         if (!options.follow && m.seq >= info.lastSequence) break;
         if (queue.length >= readAhead) await new Promise<void>((resolve) => (wakePump = resolve));
       }
     })().then(
       () => (ended = true),
       (error: unknown) => (ended = error ?? true),
-    ).finally(() => wakeReader?.());
+    ).finally(() => reader.wake());
     const stop = () => {
       void messages.stop();
-      wakeReader?.();
+      reader.wake();
     };
     options.signal?.addEventListener('abort', stop, { once: true });
     let delivered = 0;
@@ -82,11 +81,7 @@ class NatsStream implements StreamSource {
         if (!options.follow && last >= info.lastSequence) return;
         if (options.follow && options.idleSeconds !== undefined && Date.now() - lastArrival >= options.idleSeconds * 1000) return;
         if (queue.length < BATCH && !ended) {
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, WAIT_MS);
-            wakeReader = () => (clearTimeout(timer), resolve());
-          });
-          wakeReader = undefined;
+          await reader.wait(WAIT_MS);
         }
         if (this.disconnected || this.nc.isClosed()) throw lostMidRead(this.address, last);
         const batch = queue.splice(0, Math.min(BATCH, max - delivered));
