@@ -12,12 +12,12 @@ export function unreachable(address: StreamAddress, error: unknown): DataKernelE
   );
 }
 
-/** The broker went away during a read: nothing past `lastSequence` was handed on. */
+/** The broker went away during a read; `lastSequence` is the last message received (not necessarily recorded). */
 export function lostMidRead(address: StreamAddress, lastSequence: number, error?: unknown): DataKernelError {
   const reason = error ? `: ${scrub(String((error as Error)?.message ?? error).split('\n')[0], [address.password])}` : '';
   return new DataKernelError(
-    `Lost the connection to ${address.broker.toUpperCase()} at ${address.display} mid-read, after sequence ${lastSequence}${reason}`,
-    'Nothing past that sequence was used or recorded. Restart the broker (or check the network) and run the cell again; it resumes from there.',
+    `Lost the connection to ${address.broker.toUpperCase()} at ${address.display} mid-read, the last message received being sequence ${lastSequence}${reason}`,
+    'A load records its position only for parts written in whole, so nothing is lost or written twice. Restart the broker (or check the network) and run the cell again; it resumes from the last recorded position.',
     { cause: error },
   );
 }
