@@ -55,7 +55,7 @@ async function changes(connection: DuckDBConnection, view: FeatureView, relation
 }
 
 /**
- * Latest row per entity among events in (sinceUs, untilUs], computed in DuckDB and streamed out in its chunks:
+ * Latest row per entity among events in (sinceUs, untilUs], computed in DuckDB and read out in its chunks:
  * entity and feature values as text (what Redis stores), event time as epoch ms. Values already past the
  * TTL are left out.
  */
@@ -71,7 +71,9 @@ async function latestRows(connection: DuckDBConnection, view: FeatureView, relat
      ) WHERE $3::DOUBLE IS NULL OR t + $3::DOUBLE > $4::DOUBLE`,
   );
   statement.bind([sinceUs, untilUs, view.ttlMs, Date.now()]);
-  return statement.stream();
+  // Materialized, not streamed: a query the session runs meanwhile on the shared connection (a collected result's
+  // DROP TABLE) would end a streamed read early, and the entities after it would silently go unwritten.
+  return statement.run();
 }
 
 /** Queues one entity's hash (and its expiry) on a pipeline; `replace` drops the old hash first, so a feature now null goes. */

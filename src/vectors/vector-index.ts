@@ -113,7 +113,9 @@ export async function buildIndex(target: string, options: BuildIndexOptions = {}
   const keys: (string | number)[] = [];
   const vectors = new Float32Array(new SharedArrayBuffer(count * dimensions * Float32Array.BYTES_PER_ELEMENT));
   const progress = new Progress({ label: `index ${name} (HNSW, ${metric})`, total: count, unit: 'vectors' });
-  const result = await connection.stream(`SELECT ${key === null ? 'NULL' : quoteIdent(key)}, ${quoteIdent(column)} FROM ${relation} WHERE ${quoteIdent(column)} IS NOT NULL`);
+  // Read whole before the loop (run, not stream): a query the session runs meanwhile on the shared connection
+  // (a collected result's DROP TABLE) would end a streamed read early, leaving the rest of the points zero.
+  const result = await connection.run(`SELECT ${key === null ? 'NULL' : quoteIdent(key)}, ${quoteIdent(column)} FROM ${relation} WHERE ${quoteIdent(column)} IS NOT NULL`);
   for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
     session.throwIfInterrupted();
     const keyVector = chunk.getColumnVector(0);
@@ -125,6 +127,7 @@ export async function buildIndex(target: string, options: BuildIndexOptions = {}
       vectors.set((embeddings.getItem(i) as { items: number[] }).items, label * dimensions);
     }
   }
+  if (keys.length !== count) throw new DataKernelError(`Read ${keys.length} of the ${count} vectors of ${source}.${column}`, 'Build the index again; a source that changes while it is indexed gives this.');
   const dir = join(indexesDir(session), name);
   const staging = `${dir}.building-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });

@@ -63,6 +63,17 @@ describe('materialize feature views into a real Redis', () => {
     expect(again).toMatchObject({ mode: 'incremental', entities: 0 });
   });
 
+  it('writes every entity while other queries run on the session\'s connection', async () => {
+    // A streamed read ended early when another query ran in between: the entities after it went unwritten.
+    let done = false;
+    const meanwhile = (async () => {
+      while (!done) await rows('SELECT 1 AS x');
+    })();
+    const result = await materializeFeatures('users', { session, full: true }).finally(() => (done = true));
+    await meanwhile;
+    expect(result).toMatchObject({ mode: 'full', entities: ENTITIES, expired: 0 });
+  });
+
   it('leaves out values past their TTL and lets Redis expire the rest', async () => {
     await sql(`CREATE TABLE fv_short AS SELECT * FROM (VALUES ('a', now()::TIMESTAMP - INTERVAL 500 MILLISECOND, 1), ('b', now()::TIMESTAMP - INTERVAL 1 HOUR, 2)) t(k, ts, v)`);
     await defineFeatures({ name: 'short', entity: 'k', source: 'fv_short', features: ['v'], timestamp: 'ts', ttl: '4s', keyPrefix: prefix }, { session });

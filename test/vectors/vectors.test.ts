@@ -56,8 +56,14 @@ describe('vector search: exact in DuckDB, approximate through HNSW', () => {
     });
   }
 
-  it('an index built as two graphs in two threads finds as much, and filters across both', async () => {
-    const info = await buildIndex('vec_random.embedding', { session, name: 'two_graphs', threads: 2 });
+  it('an index built as two graphs in two threads, with other queries running, finds as much, and filters across both', async () => {
+    // Other queries on the session's connection while the vectors are read (a streamed read ended early on them).
+    let done = false;
+    const meanwhile = (async () => {
+      while (!done) await ctx.magic('sql', 'SELECT 1 AS x');
+    })();
+    const info = await buildIndex('vec_random.embedding', { session, name: 'two_graphs', threads: 2 }).finally(() => (done = true));
+    await meanwhile;
     expect(info.shards?.map((s) => [s.first, s.count])).toEqual([[0, N / 2], [N / 2, N / 2]]);
     const { vectors, ids: keys, langs } = data.vec_random;
     const truth = queries.map((q) => bruteForceTopK(vectors, keys, q, 10));
