@@ -157,19 +157,22 @@ function parameterType(name: string, value: unknown): string {
   throw refused(name, value);
 }
 
-/** A parameter value as the HTTP interface reads it for `{name:Type}` (text in the type's text format). */
-function parameterText(value: unknown): string {
-  if (value === null || value === undefined) return '\\N';
-  if (typeof value === 'boolean') return value ? '1' : '0';
-  if (value instanceof Date) return value.toISOString().replace('T', ' ').replace('Z', '');
-  if (Array.isArray(value)) return `[${value.map((v) => (typeof v === 'string' ? quoteString(v) : v instanceof Date ? quoteString(parameterText(v)) : parameterText(v))).join(',')}]`;
-  return String(value);
+/**
+ * A parameter value as @clickhouse/client takes it: the client writes it in the text format the server reads
+ * (escapes, NULL, arrays, Dates as epoch seconds); pre-formatted text would be escaped a second time (a NULL
+ * would arrive as the string \N). Booleans go as 1/0, the UInt8 that parameterType names.
+ */
+function parameterValue(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (Array.isArray(value)) return value.map(parameterValue);
+  return value;
 }
 
 export interface BoundStatement {
   sql: string;
   /** Values of `{name:Type}` parameters, sent beside the SQL as param_name (servers that have them). */
-  params: Record<string, string>;
+  params: Record<string, unknown>;
 }
 
 /**
@@ -177,7 +180,7 @@ export interface BoundStatement {
  * parameters `{p_name:Type}` where it has them, else as literals (see clickhouseLiteral).
  */
 export function bindClickhouse(sql: string, values: ParamValues, server: { parameters: boolean; dateTime64: boolean }): BoundStatement {
-  const params: Record<string, string> = {};
+  const params: Record<string, unknown> = {};
   let text = '';
   for (const piece of pieces(sql)) {
     if (piece.kind !== 'param') {
@@ -187,7 +190,7 @@ export function bindClickhouse(sql: string, values: ParamValues, server: { param
     const value = valueOf(values, piece.text);
     if (server.parameters) {
       const key = `p_${piece.text}`;
-      params[key] = parameterText(value);
+      params[key] = parameterValue(value);
       text += `{${key}:${parameterType(piece.text, value)}}`;
     } else text += clickhouseLiteral(piece.text, value, server);
   }

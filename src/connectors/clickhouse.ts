@@ -165,7 +165,7 @@ export class ClickhouseConnector implements Connector {
   }
 
   /** Sends one statement and hands its response body to `read`; an interrupt kills it on the server. */
-  private send<T>(sql: string, params: Record<string, string>, read: (body: Readable, queryId: string) => Promise<T>, settings: ClickHouseSettings = {}): Promise<T> {
+  private send<T>(sql: string, params: Record<string, unknown>, read: (body: Readable, queryId: string) => Promise<T>, settings: ClickHouseSettings = {}): Promise<T> {
     return this.inFlight.track(async () => {
       const queryId = randomUUID();
       const abort = new AbortController();

@@ -1,3 +1,6 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createClient } from '@clickhouse/client';
 import { describe, expect, it } from 'vitest';
 import { bindClickhouse, clickhouseLiteral, clickhouseParameterNames, hasFormatClause, splitClickhouseStatements } from '../../src/connectors/clickhouse-sql.js';
 import { chTypeToDuckDB, chValueToJson, duckdbTypeToCh, parseChType, unescapeTsv } from '../../src/connectors/clickhouse-types.js';
@@ -48,7 +51,33 @@ describe('ClickHouse literals (client-side binding for servers without query par
   it('uses the server\'s own {name:Type} parameters where it has them', () => {
     const bound = bindClickhouse('SELECT $s, $n, $f, $d, $xs', { s: "a'b", n: 5, f: 1.5, d: new Date('2024-01-02T03:04:05Z'), xs: ['x', null] }, { parameters: true, dateTime64: true });
     expect(bound.sql).toBe("SELECT {p_s:String}, {p_n:Int64}, {p_f:Float64}, {p_d:DateTime64(3, 'UTC')}, {p_xs:Array(Nullable(String))}");
-    expect(bound.params).toEqual({ p_s: "a'b", p_n: '5', p_f: '1.5', p_d: '2024-01-02 03:04:05.000', p_xs: "['x',\\N]" });
+    // The values go to @clickhouse/client as they are: it writes them as the server reads them, escaping once.
+    expect(bound.params).toEqual({ p_s: "a'b", p_n: 5, p_f: 1.5, p_d: new Date('2024-01-02T03:04:05Z'), p_xs: ['x', null] });
+    const flags = bindClickhouse('SELECT $b, $none, $bs', { b: true, none: null, bs: [false, true] }, { parameters: true, dateTime64: true });
+    expect(flags.sql).toBe('SELECT {p_b:UInt8}, {p_none:Nullable(String)}, {p_bs:Array(UInt8)}');
+    expect(flags.params).toEqual({ p_b: 1, p_none: null, p_bs: [0, 1] });
+  });
+
+  it('sends the server each bound value escaped once: a NULL as \\N, a string\'s quote as \\\' (the URL @clickhouse/client builds)', async () => {
+    const seen: string[] = [];
+    const server = createServer((request, response) => {
+      seen.push(request.url ?? '');
+      response.writeHead(200, { 'Content-Type': 'text/plain', 'X-ClickHouse-Summary': '{}' }).end('');
+    });
+    await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+    const { port } = server.address() as AddressInfo;
+    const client = createClient({ url: `http://127.0.0.1:${port}` });
+    try {
+      const bound = bindClickhouse('SELECT $s, $none, $xs', { s: "a'b\\c", none: null, xs: ['x', null] }, { parameters: true, dateTime64: true });
+      await client.command({ query: bound.sql, query_params: bound.params });
+      const params = new URL(seen[0], 'http://x').searchParams;
+      expect(params.get('param_p_s')).toBe("a\\'b\\\\c");
+      expect(params.get('param_p_none')).toBe('\\N');
+      expect(params.get('param_p_xs')).toBe("['x',NULL]");
+    } finally {
+      await client.close();
+      server.close();
+    }
   });
 
   it('splits statements by ClickHouse\'s lexical rules', () => {
