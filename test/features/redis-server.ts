@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { freePort } from '../helpers/serve-process.js';
+import { freePort, killAndWait } from '../helpers/serve-process.js';
 
 /**
  * A redis-server of the test's own on a spare port, with an append-only file, so it can be killed (SIGKILL, as a
@@ -44,11 +44,7 @@ export class OwnRedisServer {
 
   /** SIGKILL: no shutdown, no final save. */
   async kill(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
+    await killAndWait(this.child);
   }
 
   async close(): Promise<void> {

@@ -13,6 +13,14 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** SIGKILLs `child`, as a crash would, and waits until it is gone (at once when it already is). */
+export async function killAndWait(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+}
+
 /** A `datakernel serve` process (from dist/: `npm run build` first) that printed its ready line. */
 export interface ServeProcess {
   child: ChildProcess;

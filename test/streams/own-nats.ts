@@ -2,21 +2,10 @@
 // kill the broker mid-read and start it again on the same port and storage.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, connect as tcpConnect } from 'node:net';
+import { connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-/** A free TCP port on 127.0.0.1. */
-async function sparePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort, killAndWait } from '../helpers/serve-process.js';
 
 const listening = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -34,7 +23,7 @@ export class OwnNats {
   ) {}
 
   static async start(): Promise<OwnNats> {
-    const server = new OwnNats(await sparePort(), mkdtempSync(join(tmpdir(), 'dk-own-nats-')));
+    const server = new OwnNats(await freePort(), mkdtempSync(join(tmpdir(), 'dk-own-nats-')));
     await server.restart();
     return server;
   }
@@ -56,11 +45,7 @@ export class OwnNats {
 
   /** SIGKILLs the server, as a crash would, and waits for it to be gone. */
   async kill(): Promise<void> {
-    const child = this.process;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGKILL');
-    await exited;
+    await killAndWait(this.process);
   }
 
   async stop(): Promise<void> {
