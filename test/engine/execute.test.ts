@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { engineHarness } from './engine-harness.js';
+import { RecordingSink } from '../helpers/magic-context.js';
 
 const { engine, dir, run, value, executionCount } = engineHarness();
 const startDir = process.cwd();
@@ -154,6 +155,26 @@ describe('errors', () => {
     expect(traceback).toContain("6 |   throw new Error('bad row ' + r.id)");
     expect(traceback).toMatch(/\(cell\[\d+\]:8:1\)/);
     expect(traceback).not.toMatch(/\u001b\[|node:internal|src\/engine/);
+  });
+
+  it('names runs that repeat one execution count (silent runs) cell[n.1], cell[n.2]..., each traceback in its own cell', async () => {
+    const count = 90_000;
+    const failAt = (line: number) => engine.execute({ code: `${'\n'.repeat(line - 1)}throw new Error('line ${line}')`, executionCount: count }, new RecordingSink());
+    const tracebacks: string[] = [];
+    for (const line of [1, 2, 3, 4]) {
+      const outcome = await failAt(line);
+      if (outcome.status === 'error') tracebacks.push(outcome.error.traceback.join('\n'));
+    }
+    expect(tracebacks).toHaveLength(4);
+    expect(tracebacks[0]).toContain(`cell[${count}]:1:`);
+    expect(tracebacks[1]).toContain(`cell[${count}.1]:2:`);
+    expect(tracebacks[2]).toContain(`cell[${count}.2]:3:`);
+    expect(tracebacks[3]).toContain(`cell[${count}.3]:4:`);
+    // Errors thrown later by an earlier run still point into that run's cell.
+    const late = await engine.execute({ code: `globalThis.__dkRethrow = () => { throw new Error('late') }`, executionCount: count }, new RecordingSink());
+    expect(late.status).toBe('ok');
+    const again = await engine.execute({ code: `\n\n__dkRethrow()`, executionCount: count }, new RecordingSink());
+    expect(again.status === 'error' && again.error.traceback.join('\n')).toMatch(new RegExp(`cell\\[${count}\\.4\\]:1:[\\s\\S]*cell\\[${count}\\.5\\]:3:`));
   });
 
   it('reports syntax errors at their place', async () => {
