@@ -7,11 +7,11 @@ import { describeTable } from '../schema/describe.js';
 import type { SchemaDiff } from '../schema/diff.js';
 import { projectKey } from '../schema/target.js';
 import type { Session } from '../session/session.js';
-import { appendColumns, relationOf, tempTable } from '../sql/column-writer.js';
+import { relationOf, tempTable } from '../sql/column-writer.js';
 import { embeddedDuckDB } from '../sql/duckdb.js';
 import { quoteIdent, quoteLiteral, tempName } from '../sql/identifiers.js';
 import { keepJsonDoublesIn } from '../streams/json-numbers.js';
-import { buildTypedTable, markValidSql, messageColumns, rawTableSql } from '../streams/stream-table.js';
+import { buildTypedTable, markValidSql, MessageStager, rawTableSql } from '../streams/stream-table.js';
 import { readCursor, saveCursor } from './cursor-store.js';
 import { ParquetDestination } from './destination.js';
 import { destinationSchema } from './ingest.js';
@@ -138,8 +138,10 @@ async function loadStream(session: Session, connector: StreamConnector, options:
   let staged = 0;
   let diff: SchemaDiff | undefined;
 
+  const stager = new MessageStager(connection, raw);
   const flush = async () => {
     if (staged === 0) return;
+    await stager.flush();
     await connection.run(markValidSql(raw));
     const last = Number((await connection.runAndReadAll(`SELECT max(sequence) FROM ${relationOf(raw)}`)).getRows()[0][0]);
     const first = position + 1;
@@ -175,7 +177,7 @@ async function loadStream(session: Session, connector: StreamConnector, options:
     await connection.run(rawTableSql(raw));
     const follow = options.untilIdle !== undefined;
     for await (const batch of connector.messages.source.read({ after: from, maxMessages: options.maxMessages, follow, idleSeconds: options.untilIdle, signal: abort.signal, readAhead: flushAt })) {
-      await appendColumns(connection, raw, messageColumns(batch));
+      await stager.add(batch);
       staged += batch.length;
       progress.update(rows + staged + rejected.count, `sequence ${batch.at(-1)!.sequence}`);
       if (staged >= flushAt) await flush();

@@ -39,6 +39,37 @@ export function messageColumns(batch: readonly StreamMessage[]) {
   ];
 }
 
+// Appending costs a fixed set-up per call (an appender, its data chunks, a flush): a 200k-message load spent
+// 1.3 s appending the consumer's batches of at most 5,000 messages, 0.3 s appending the same rows 16k at a time.
+const STAGE_ROWS = 16_384;
+
+/** Appends messages to a raw table (the columns of `messageColumns`), many batches per append. */
+export class MessageStager {
+  private pending: StreamMessage[] = [];
+  /** The sequence of the newest message appended, once one is. */
+  appendedThrough: number | undefined;
+
+  constructor(
+    private readonly connection: DuckDBConnection,
+    private readonly raw: TableRef,
+  ) {}
+
+  /** Queues a batch; appends what is queued once it is large enough. */
+  async add(batch: readonly StreamMessage[]): Promise<void> {
+    for (const message of batch) this.pending.push(message);
+    if (this.pending.length >= STAGE_ROWS) await this.flush();
+  }
+
+  /** Appends every queued message. */
+  async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    await appendColumns(this.connection, this.raw, messageColumns(batch));
+    this.appendedThrough = batch.at(-1)!.sequence;
+  }
+}
+
 /** SQL creating a raw message table (the columns of `messageColumns`). */
 export const rawTableSql = (table: TableRef): string =>
   `CREATE OR REPLACE ${table.catalog === 'temp' ? 'TEMP ' : ''}TABLE ${relationOf(table)} (subject VARCHAR, sequence BIGINT, "timestamp" TIMESTAMPTZ, "partition" INTEGER, payload VARCHAR, ok BOOLEAN)`;
@@ -122,11 +153,15 @@ export class StreamTable {
   /** Reads the messages retained since the last top-up (dropping those the broker no longer retains). */
   async refresh(): Promise<void> {
     const connection = await this.connection();
+    // What was queued but not appended when an interrupt stops the read is read again next time.
+    const stager = new MessageStager(connection, this.raw);
     for await (const batch of this.source.read({ after: this.loaded })) {
       this.session.throwIfInterrupted();
-      await appendColumns(connection, this.raw, messageColumns(batch));
-      this.loaded = batch.at(-1)!.sequence;
+      await stager.add(batch);
+      this.loaded = stager.appendedThrough ?? this.loaded;
     }
+    await stager.flush();
+    this.loaded = stager.appendedThrough ?? this.loaded;
     await connection.run(markValidSql(this.raw));
     const { firstSequence } = await this.source.info();
     if (firstSequence > 0) await connection.run(`DELETE FROM ${relationOf(this.raw)} WHERE sequence < $1`, [firstSequence]);
