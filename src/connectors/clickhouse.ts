@@ -164,8 +164,11 @@ export class ClickhouseConnector implements Connector {
     }
   }
 
-  /** Sends one statement and hands its response body to `read`; an interrupt kills it on the server. */
-  private send<T>(sql: string, params: Record<string, unknown>, read: (body: Readable, queryId: string) => Promise<T>, settings: ClickHouseSettings = {}): Promise<T> {
+  /**
+   * Sends one statement (with `values` as its body: an INSERT's rows) and hands its response body to `read`; an
+   * interrupt kills it on the server and stops the upload.
+   */
+  private send<T>(sql: string, params: Record<string, unknown>, read: (body: Readable, queryId: string) => Promise<T>, settings: ClickHouseSettings = {}, values?: Readable): Promise<T> {
     return this.inFlight.track(async () => {
       const queryId = randomUUID();
       const abort = new AbortController();
@@ -177,6 +180,7 @@ export class ClickhouseConnector implements Connector {
           abort_signal: abort.signal,
           clickhouse_settings: { ...this.server.settings, ...settings },
           ...(Object.keys(params).length ? { query_params: params } : {}),
+          ...(values ? { values } : {}),
         });
         return await read(stream as Readable, queryId);
       } catch (error) {
@@ -208,11 +212,11 @@ export class ClickhouseConnector implements Connector {
     const sql = `INSERT INTO ${qualified} FORMAT JSONEachRow`;
     const { createReadStream } = await import('node:fs');
     try {
-      await this.inFlight.track(async () => {
-        const { stream } = await this.client.exec({ query: sql, values: createReadStream(file), clickhouse_settings: this.server.settings });
-        for await (const _ of stream as Readable);
-      });
+      await this.send(sql, {}, async (body) => {
+        for await (const _ of body);
+      }, {}, createReadStream(file));
     } catch (error) {
+      if (error instanceof InterruptedError) throw error;
       throw this.fail(error, sql);
     }
   }

@@ -79,6 +79,37 @@ describe('%ingest into and out of ClickHouse', () => {
     }
   });
 
+  it('an interrupt during the upload of an overwrite stops the INSERT on the server and leaves the old table as it was', async () => {
+    const big = join(session.projectDir, 'big.parquet');
+    await runSql(session, `COPY (SELECT range AS id, 'row ' || range AS label, range * 0.5 AS amount FROM range(4000000)) TO '${big}' (FORMAT parquet)`);
+    const small = join(session.projectDir, 'small.parquet');
+    await runSql(session, `COPY (SELECT range AS id, 'old' AS label, range * 0.5 AS amount FROM range(2)) TO '${small}' (FORMAT parquet)`);
+    await chAdmin('DROP TABLE IF EXISTS default.dk_ci_big');
+    expect((await ingest(session, small, { into: 'ch.default.dk_ci_big' })).rows).toBe(2);
+    const uploads = async () => Number((await chAdmin("SELECT count() FROM system.processes WHERE query LIKE 'INSERT INTO%dk_ci_big__dk_new%'")).trim());
+    try {
+      const load = ingest(session, big, { into: 'ch.default.dk_ci_big' });
+      load.catch(() => undefined);
+      // Interrupted once the upload runs (staging the 4M rows and writing their JSON lines come first).
+      const deadline = Date.now() + 60_000;
+      let settled = false;
+      load.finally(() => (settled = true)).catch(() => undefined);
+      while (!settled && (await uploads()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(await uploads()).toBe(1);
+      const interrupted = performance.now();
+      session.interrupt();
+      await expect(load).rejects.toThrow(/interrupted/i);
+      expect(performance.now() - interrupted).toBeLessThan(5_000);
+      // Without the kill the upload went on for seconds after the cell returned.
+      for (let i = 0; i < 50 && (await uploads()) > 0; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(await uploads()).toBe(0);
+      expect((await chAdmin('SELECT count(), min(label) FROM default.dk_ci_big')).trim()).toBe('2\told');
+    } finally {
+      await chAdmin('DROP TABLE IF EXISTS default.dk_ci_big');
+      await chAdmin(`DROP TABLE IF EXISTS default.dk_ci_big__dk_new_${process.pid}`);
+    }
+  }, 120_000);
+
   it('%schema diff compares a Postgres table with its ClickHouse copy; ClickHouse is a source for Parquet', async () => {
     const diff = await compareSchemas(session, 'pg.public.dk_ch_orders', 'ch.default.dk_ci_orders');
     // What ClickHouse 18.16 cannot hold as Postgres does: booleans are UInt8, arrays are never NULL.
