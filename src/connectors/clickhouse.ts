@@ -330,12 +330,18 @@ export class ClickhouseConnector implements Connector {
     return rows.map(([schema, name, engine]) => ({ schema: String(schema), name: String(name), kind: /View$/.test(String(engine)) ? 'view' : 'table' }));
   }
 
+  /** Whether `table` (database.table or table) exists; a failure to ask is thrown, not read as "no". */
+  async hasTable(table: string): Promise<boolean> {
+    const [database, name] = this.split(table);
+    const found = await this.rows(`SELECT count() FROM system.tables WHERE database = $1 AND name = $2`, [database, name]);
+    return found[0]?.[0] !== '0';
+  }
+
   async columns(table: string): Promise<SourceColumn[]> {
     const [database, name] = this.split(table);
     const rows = await this.rows(`SELECT name, type, is_in_primary_key FROM system.columns WHERE database = $1 AND table = $2`, [database, name]);
-    if (rows.length === 0) {
-      const exists = await this.rows(`SELECT count() FROM system.tables WHERE database = $1 AND name = $2`, [database, name]);
-      if (exists[0]?.[0] === '0') throw new DataKernelError(`${this.displayUri}: no table ${database}.${name}`, `%connect ${this.name} --tables lists the tables.`);
+    if (rows.length === 0 && !(await this.hasTable(table))) {
+      throw new DataKernelError(`${this.displayUri}: no table ${database}.${name}`, `%connect ${this.name} --tables lists the tables.`);
     }
     return rows.map(([column, type, key]) => ({
       name: String(column),

@@ -58,7 +58,8 @@ export async function ingestIntoClickhouse(
   }
   const [database, name] = connector.split(table);
   const qualified = connector.qualified(table);
-  const existing = await connector.columns(table).catch(() => undefined);
+  // Only a table that is not there is created: any other failure to read its columns stops the load, named.
+  const existing = (await connector.hasTable(table)) ? await connector.columns(table) : undefined;
   const origin = await originOf(session, source, options);
   const known = await origin.schema?.();
   const { connection } = await embeddedDuckDB(session);

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect } from '../../src/connectors/index.js';
+import { connect, getConnection } from '../../src/connectors/index.js';
+import type { ClickhouseConnector } from '../../src/connectors/clickhouse.js';
 import { ingest } from '../../src/ingest/index.js';
 import { compareSchemas } from '../../src/schema/index.js';
 import { Session } from '../../src/session/session.js';
@@ -77,6 +78,22 @@ describe('%ingest into and out of ClickHouse', () => {
       await chAdmin('DROP TABLE IF EXISTS default.`dk_ci.dotted`');
       await chAdmin('DROP TABLE IF EXISTS default.dk_ci');
     }
+  });
+
+  it('a failure to read an existing table\'s columns stops the load with that error (it is not taken for a missing table)', async () => {
+    const ch = getConnection(session, 'ch') as ClickhouseConnector;
+    const rows = ch.rows.bind(ch);
+    // What a user without access to system.columns meets: the old code then tried CREATE TABLE over the table.
+    ch.rows = async (sql, params) => {
+      if (sql.includes('system.columns')) throw new Error('Code: 497, e.displayText() = DB::Exception: default: Not enough privileges (injected)');
+      return rows(sql, params);
+    };
+    try {
+      await expect(ingest(session, 'pg.public.dk_ch_orders', { into: 'ch.default.dk_ci_orders', mode: 'append' })).rejects.toThrow(/Not enough privileges \(injected\)/);
+    } finally {
+      ch.rows = rows;
+    }
+    expect((await chAdmin('SELECT count() FROM default.dk_ci_orders')).trim()).toBe('500');
   });
 
   it('an interrupt during the upload of an overwrite stops the INSERT on the server and leaves the old table as it was', async () => {
