@@ -30,12 +30,18 @@ const setup = [
 
 const tempFiles = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((name) => name.includes('.dk-tmp-')) : []);
 
-/** Starts a second kernel, runs `setupCode`, starts `code`, kills the kernel with SIGKILL `afterMs` later. */
-async function killedDuring(f: IngestFixture, code: string, afterMs: number): Promise<string> {
+/**
+ * Starts a second kernel, starts `code`, and kills the kernel with SIGKILL `afterMs` later, or as soon as
+ * `when` holds (checked every 10 ms; a fixed delay let a fast machine finish the work first).
+ */
+async function killedDuring(f: IngestFixture, code: string, after: number | (() => boolean)): Promise<string> {
   const victim = await KernelFixture.start();
   try {
+    let settled = false;
     const running = victim.run(code).then((r) => `finished: ${r.text.slice(0, 200)}`, (error: Error) => `died: ${error.name}`);
-    await sleep(afterMs);
+    void running.finally(() => (settled = true));
+    if (typeof after === 'number') await sleep(after);
+    else for (let waited = 0; !settled && !after() && waited < 60_000; waited += 10) await sleep(10);
     victim.process.kill('SIGKILL');
     return await running;
   } finally {
@@ -110,7 +116,8 @@ const cases: Case[] = [
       const died = await killedDuring(
         f,
         `%sql CREATE TABLE big AS SELECT range AS id, md5(range::VARCHAR) AS h FROM range(5000000)\n%ingest big --into ${target} --allow-breaking`,
-        2500,
+        // Killed while the new file is being written beside the old one.
+        () => tempFiles(f.dataDir).length > 0,
       );
       return `${died}\nrows: ${(await f.kernel.run(`%sql SELECT count(*) AS n FROM '${target}'`)).text.match(/\b\d+\b(?=\s*\n?\s*1 row)/)?.[0] ?? '?'}`;
     },
