@@ -25,6 +25,14 @@ const RESULT_FORMAT = 'TabSeparatedWithNamesAndTypes';
 // Plain results up to this much text load from one bound string; bigger ones stream through the TextLoader.
 const SMALL_TEXT_BYTES = 1 << 20;
 
+
+interface SendOptions {
+  settings?: ClickHouseSettings;
+  /** The request body: an INSERT's rows. */
+  values?: Readable;
+  /** Sent even when the calling cell was interrupted: cleanup after it. */
+  cleanup?: boolean;
+}
 /** A ClickHouse name quoted with backticks (ClickHouse names are case-sensitive). */
 export const quoteChIdent = (name: string): string => `\`${name.replace(/[\\`]/g, (ch) => `\\${ch}`)}\``;
 
@@ -165,10 +173,11 @@ export class ClickhouseConnector implements Connector {
   }
 
   /**
-   * Sends one statement (with `values` as its body: an INSERT's rows) and hands its response body to `read`; an
-   * interrupt kills it on the server and stops the upload.
+   * Sends one statement and hands its response body to `read`; an interrupt kills it on the server and stops an
+   * upload. `values` is the body (an INSERT's rows); `cleanup` sends it even for an interrupted cell.
    */
-  private send<T>(sql: string, params: Record<string, unknown>, read: (body: Readable, queryId: string) => Promise<T>, settings: ClickHouseSettings = {}, values?: Readable): Promise<T> {
+  private send<T>(sql: string, params: Record<string, unknown>, read: (body: Readable, queryId: string) => Promise<T>, options: SendOptions = {}): Promise<T> {
+    const { settings = {}, values, cleanup = false } = options;
     return this.inFlight.track(async () => {
       const queryId = randomUUID();
       const abort = new AbortController();
@@ -189,11 +198,14 @@ export class ClickhouseConnector implements Connector {
       } finally {
         this.running.delete(queryId);
       }
-    });
+    }, { cleanup });
   }
 
-  /** Runs a statement for its effect; any rows it returns are dropped. */
-  async execute(sql: string, params: ParamValues = {}): Promise<void> {
+  /**
+   * Runs a statement for its effect; any rows it returns are dropped. `cleanup`: undoing what an interrupted
+   * load left (its half-filled table), which that load's cell must still be allowed to send.
+   */
+  async execute(sql: string, params: ParamValues = {}, options: { cleanup?: boolean } = {}): Promise<void> {
     const bound = bindClickhouse(sql, params, this.server);
     try {
       await this.send(bound.sql, bound.params, async (body) => {
@@ -201,7 +213,7 @@ export class ClickhouseConnector implements Connector {
           const text = String(chunk);
           if (parseChException(text)) throw new Error(text);
         }
-      });
+      }, options);
     } catch (error) {
       throw this.fail(error, bound.sql);
     }
@@ -214,7 +226,7 @@ export class ClickhouseConnector implements Connector {
     try {
       await this.send(sql, {}, async (body) => {
         for await (const _ of body);
-      }, {}, createReadStream(file));
+      }, { values: createReadStream(file) });
     } catch (error) {
       if (error instanceof InterruptedError) throw error;
       throw this.fail(error, sql);
@@ -231,7 +243,7 @@ export class ClickhouseConnector implements Connector {
         for await (const chunk of body) text += reader.lines(chunk as Buffer) + '\n';
         text += reader.lines(undefined);
         return text.split('\n').filter(Boolean).map((line) => reader.row(line));
-      }, { default_format: RESULT_FORMAT });
+      }, { settings: { default_format: RESULT_FORMAT } });
     } catch (error) {
       throw this.fail(error, bound.sql);
     }
@@ -304,7 +316,7 @@ export class ClickhouseConnector implements Connector {
           progress?.finish(`${rows.toLocaleString('en-US')} rows`);
           return { rows, hasResult: true, ...(options.head ? { head: read } : {}) };
         },
-        { default_format: RESULT_FORMAT },
+        { settings: { default_format: RESULT_FORMAT } },
       );
     } catch (error) {
       loader?.abort();

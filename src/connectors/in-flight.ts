@@ -29,9 +29,9 @@ export class InFlightQueries {
     this.unregister = undefined;
   }
 
-  /** Runs `work`, which sends SQL, counted as in flight; a cell already interrupted sends none. */
-  async track<T>(work: () => Promise<T>): Promise<T> {
-    this.session.throwIfInterrupted();
+  /** Runs `work`, which sends SQL, counted as in flight; a cell already interrupted sends none but its cleanup. */
+  async track<T>(work: () => Promise<T>, options: { cleanup?: boolean } = {}): Promise<T> {
+    if (!options.cleanup) this.session.throwIfInterrupted();
     this.count++;
     try {
       return await work();

@@ -102,7 +102,7 @@ export async function ingestIntoClickhouse(
       try {
         await connector.insertFile(fresh, file);
       } catch (error) {
-        await connector.execute(`DROP TABLE IF EXISTS ${fresh}`).catch(() => undefined);
+        await connector.execute(`DROP TABLE IF EXISTS ${fresh}`, {}, { cleanup: true }).catch(() => undefined);
         throw error;
       }
       await connector.execute(`RENAME TABLE ${qualified} TO ${old}, ${fresh} TO ${qualified}`);
