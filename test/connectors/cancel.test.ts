@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { engineHarness } from '../engine/engine-harness.js';
-import { chAdmin } from '../helpers/clickhouse.js';
+import { afterInterruptedOverwrite, dropOverwritten, overwriteUploads } from '../helpers/clickhouse.js';
 
 const { engine, dir, run, value } = engineHarness();
 afterAll(() => engine.shutdown());
@@ -56,27 +56,21 @@ describe('interrupting a %%sql --on cell cancels its query on the server', () =>
     const small = join(dir, 'small_upload.parquet');
     await value(`%%sql\nCOPY (SELECT range AS id, 'row ' || range AS label FROM range(4000000)) TO '${big}' (FORMAT parquet)`);
     await value(`%%sql\nCOPY (SELECT range AS id, 'old' AS label FROM range(2)) TO '${small}' (FORMAT parquet)`);
-    await chAdmin('DROP TABLE IF EXISTS default.dk_cancel_upload');
+    await dropOverwritten('dk_cancel_upload');
     await value('%connect cancel_ch_in clickhouse://127.0.0.1:8123/default');
     await value(`%ingest ${small} --into cancel_ch_in.default.dk_cancel_upload`);
-    const uploads = async () => Number((await chAdmin("SELECT count() FROM system.processes WHERE query LIKE 'INSERT INTO%dk_cancel_upload__dk_new%'")).trim());
-    const leftovers = async () => Number((await chAdmin("SELECT count() FROM system.tables WHERE database = 'default' AND name LIKE 'dk_cancel_upload__dk_%'")).trim());
     try {
       const watch = (async () => {
-        for (let i = 0; i < 3000 && (await uploads()) === 0; i++) await new Promise((r) => setTimeout(r, 20));
+        for (let i = 0; i < 3000 && (await overwriteUploads('dk_cancel_upload')) === 0; i++) await new Promise((r) => setTimeout(r, 20));
         engine.interrupt();
       })();
       const load = await run(`%ingest ${big} --into cancel_ch_in.default.dk_cancel_upload`);
       await watch;
       expect(interrupted(load.outcome)).toBe('KeyboardInterrupt');
       // The interrupted load's own cleanup runs after its cell returned: it must still be allowed to send SQL.
-      for (let i = 0; i < 50 && ((await uploads()) > 0 || (await leftovers()) > 0); i++) await new Promise((r) => setTimeout(r, 100));
-      expect(await uploads()).toBe(0);
-      expect(await leftovers()).toBe(0);
-      expect((await chAdmin('SELECT count(), min(label) FROM default.dk_cancel_upload')).trim()).toBe('2\told');
+      expect(await afterInterruptedOverwrite('dk_cancel_upload')).toEqual({ uploads: 0, leftovers: 0, rows: '2\told' });
     } finally {
-      await chAdmin('DROP TABLE IF EXISTS default.dk_cancel_upload');
-      await chAdmin(`DROP TABLE IF EXISTS default.dk_cancel_upload__dk_new_${process.pid}`);
+      await dropOverwritten('dk_cancel_upload');
     }
   }, 120_000);
 });

@@ -43,3 +43,23 @@ export async function queryLog(marker: string, shard = 0): Promise<{ query: stri
   );
   return body.trim() ? body.trim().split('\n').map((line) => { const r = JSON.parse(line); return { ...r, read_rows: Number(r.read_rows), result_rows: Number(r.result_rows) }; }) : [];
 }
+
+/** INSERTs running into the new table of an overwrite of default.TABLE (TABLE__dk_new_PID). */
+export const overwriteUploads = async (table: string): Promise<number> =>
+  Number((await chAdmin(`SELECT count() FROM system.processes WHERE query LIKE 'INSERT INTO%${table}__dk_new%'`)).trim());
+
+/**
+ * What an interrupted overwrite of default.TABLE left once its cleanup had time to run: uploads still going,
+ * tables of its own beside TABLE, and TABLE's rows as "count<TAB>min(label)".
+ */
+export async function afterInterruptedOverwrite(table: string): Promise<{ uploads: number; leftovers: number; rows: string }> {
+  const leftovers = async () => Number((await chAdmin(`SELECT count() FROM system.tables WHERE database = 'default' AND name LIKE '${table}__dk_%'`)).trim());
+  for (let i = 0; i < 50 && ((await overwriteUploads(table)) > 0 || (await leftovers()) > 0); i++) await new Promise((r) => setTimeout(r, 100));
+  return { uploads: await overwriteUploads(table), leftovers: await leftovers(), rows: (await chAdmin(`SELECT count(), min(label) FROM default.${table}`)).trim() };
+}
+
+/** Drops default.TABLE and what an overwrite of it by this process may have left. */
+export async function dropOverwritten(table: string): Promise<void> {
+  await chAdmin(`DROP TABLE IF EXISTS default.${table}`);
+  await chAdmin(`DROP TABLE IF EXISTS default.${table}__dk_new_${process.pid}`);
+}
