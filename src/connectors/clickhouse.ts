@@ -25,7 +25,6 @@ const RESULT_FORMAT = 'TabSeparatedWithNamesAndTypes';
 // Plain results up to this much text load from one bound string; bigger ones stream through the TextLoader.
 const SMALL_TEXT_BYTES = 1 << 20;
 
-
 interface SendOptions {
   settings?: ClickHouseSettings;
   /** The request body: an INSERT's rows. */
@@ -33,6 +32,7 @@ interface SendOptions {
   /** Sent even when the calling cell was interrupted: cleanup after it. */
   cleanup?: boolean;
 }
+
 /** A ClickHouse name quoted with backticks (ClickHouse names are case-sensitive). */
 export const quoteChIdent = (name: string): string => `\`${name.replace(/[\\`]/g, (ch) => `\\${ch}`)}\``;
 
@@ -154,7 +154,9 @@ export class ClickhouseConnector implements Connector {
     this.inFlight.arm();
   }
 
-  fail(error: unknown, sql?: string): DataKernelError {
+  /** The error a failed statement throws: ClickHouse's own, named and scrubbed; an interrupt stays one. */
+  fail(error: unknown, sql?: string): DataKernelError | InterruptedError {
+    if (error instanceof InterruptedError) return error;
     return clickhouseError(error, { displayUri: this.displayUri, secrets: [this.password], sql });
   }
 
@@ -228,7 +230,6 @@ export class ClickhouseConnector implements Connector {
         for await (const _ of body);
       }, { values: createReadStream(file) });
     } catch (error) {
-      if (error instanceof InterruptedError) throw error;
       throw this.fail(error, sql);
     }
   }
@@ -320,7 +321,6 @@ export class ClickhouseConnector implements Connector {
       );
     } catch (error) {
       loader?.abort();
-      if (error instanceof InterruptedError) throw error;
       throw this.fail(error, bound.sql);
     }
   }
