@@ -31,8 +31,8 @@ const setup = [
 const tempFiles = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((name) => name.includes('.dk-tmp-')) : []);
 
 /**
- * Starts a second kernel, starts `code`, and kills the kernel with SIGKILL `afterMs` later, or as soon as
- * `when` holds (checked every 10 ms; a fixed delay let a fast machine finish the work first).
+ * Starts a second kernel, starts `code`, and kills the kernel with SIGKILL `after` ms later, or, given a
+ * predicate, as soon as `after()` holds (checked every 10 ms; a fixed delay let a fast machine finish first).
  */
 async function killedDuring(f: IngestFixture, code: string, after: number | (() => boolean)): Promise<string> {
   const victim = await KernelFixture.start();
