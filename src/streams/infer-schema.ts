@@ -60,11 +60,15 @@ async function readJsonObjects(connection: DuckDBConnection, file: string, into:
   const typeText = (await connection.runAndReadAll(`SELECT typeof(j) FROM ${relationOf(into)} LIMIT 1`)).getRows()[0]?.[0] as string | undefined;
   const type = typeText ? parseType(typeText) : undefined;
   if (type?.base !== 'STRUCT' || !type.fields?.length) return [];
-  const fields = type.fields;
+  return withNullability(connection, relationOf(into), type.fields.map((f) => ({ name: f.name, type: formatType(f.type) })));
+}
+
+/** `fields` of the STRUCT column `j` of `relation`, each nullable when absent or null in some row of it. */
+export async function withNullability(connection: DuckDBConnection, relation: string, fields: ReadonlyArray<Omit<PayloadField, 'nullable'>>): Promise<PayloadField[]> {
   // Absent and null values both read as NULL: one columnar pass counts them for every field.
   const counts = fields.map((f) => `count_if(j.${quoteIdent(f.name)} IS NULL)`).join(', ');
-  const missing = (await connection.runAndReadAll(`SELECT ${counts} FROM ${relationOf(into)}`)).getRows()[0].map(Number);
-  return fields.map((f, i) => ({ name: f.name, type: formatType(f.type), nullable: missing[i] > 0 }));
+  const missing = (await connection.runAndReadAll(`SELECT ${counts} FROM ${relation}`)).getRows()[0].map(Number);
+  return fields.map((f, i) => ({ name: f.name, type: f.type, nullable: missing[i] > 0 }));
 }
 
 /** The JSONPath of a top-level key, quoted so any key works. */
