@@ -207,7 +207,7 @@ export class ClickhouseConnector implements Connector {
    * Runs a statement for its effect; any rows it returns are dropped. `cleanup`: undoing what an interrupted
    * load left (its half-filled table), which that load's cell must still be allowed to send.
    */
-  async execute(sql: string, params: ParamValues = {}, options: { cleanup?: boolean } = {}): Promise<void> {
+  async execute(sql: string, params: ParamValues = {}, options: Pick<SendOptions, 'cleanup'> = {}): Promise<void> {
     const bound = bindClickhouse(sql, params, this.server);
     try {
       await this.send(bound.sql, bound.params, async (body) => {
