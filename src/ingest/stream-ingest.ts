@@ -11,7 +11,8 @@ import { relationOf, tempTable } from '../sql/column-writer.js';
 import { embeddedDuckDB } from '../sql/duckdb.js';
 import { quoteIdent, quoteLiteral, tempName } from '../sql/identifiers.js';
 import { keepJsonDoublesIn } from '../streams/json-numbers.js';
-import { buildTypedTable, markValidSql, MessageStager, rawTableSql } from '../streams/stream-table.js';
+import { MessageStager, rawTableSql } from '../streams/message-stager.js';
+import { buildTypedTable } from '../streams/stream-table.js';
 import { readCursor, saveCursor } from './cursor-store.js';
 import { ParquetDestination } from './destination.js';
 import { destinationSchema } from './ingest.js';
@@ -142,7 +143,6 @@ async function loadStream(session: Session, connector: StreamConnector, options:
   const flush = async () => {
     if (staged === 0) return;
     await stager.flush();
-    await connection.run(markValidSql(raw));
     const last = Number((await connection.runAndReadAll(`SELECT max(sequence) FROM ${relationOf(raw)}`)).getRows()[0][0]);
     const first = position + 1;
     const stem = `part-${pad(first)}-${pad(last)}`;

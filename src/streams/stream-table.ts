@@ -2,11 +2,12 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SchemaChange } from '../schema/diff.js';
 import type { ColumnSchema } from '../schema/model.js';
 import type { Session } from '../session/session.js';
-import { appendColumns, createTable, relationOf, tempTable, type TableRef } from '../sql/column-writer.js';
+import { createTable, relationOf, tempTable, type TableRef } from '../sql/column-writer.js';
 import { embeddedDuckDB } from '../sql/duckdb.js';
 import { quoteIdent, tempName } from '../sql/identifiers.js';
 import { inferPayloadFields, jsonPath, parseJsonRows, withNullability, type PayloadField } from './infer-schema.js';
 import { payloadFit } from './payload-fit.js';
+import { MessageStager, rawTableSql } from './message-stager.js';
 import { locateChanges } from './locate-changes.js';
 import { schemaTimeline, type StreamSchemaTimeline } from './schema-timeline.js';
 import type { StreamMessage, StreamSource } from './stream-source.js';
@@ -24,62 +25,6 @@ export interface MalformedMessages {
   /** Up to 5 of them, newest last, with the first 200 characters of each payload. */
   sample: Array<{ sequence: number; subject: string; payload: string }>;
 }
-
-const decoder = new TextDecoder();
-
-/** The DuckDB columns of a batch of messages, as the raw table holds them. */
-export function messageColumns(batch: readonly StreamMessage[]) {
-  return [
-    { name: 'subject', sqlType: 'VARCHAR', values: batch.map((m) => m.subject) },
-    { name: 'sequence', sqlType: 'BIGINT', values: batch.map((m) => m.sequence) },
-    { name: 'timestamp', sqlType: 'TIMESTAMPTZ', values: batch.map((m) => m.timestamp) },
-    { name: 'partition', sqlType: 'INTEGER', values: batch.map((m) => m.partition) },
-    { name: 'payload', sqlType: 'VARCHAR', values: batch.map((m) => decoder.decode(m.data)) },
-    // Set by markValidSql, in one pass over the new rows inside DuckDB.
-    { name: 'ok', sqlType: 'BOOLEAN', values: new Array<null>(batch.length).fill(null) },
-  ];
-}
-
-// Appending costs a fixed set-up per call (an appender, its data chunks, a flush): a 200k-message load spent
-// 1.3 s appending the consumer's batches of at most 5,000 messages, 0.3 s appending the same rows 16k at a time.
-const STAGE_ROWS = 16_384;
-
-/** Appends messages to a raw table (the columns of `messageColumns`), many batches per append. */
-export class MessageStager {
-  private pending: StreamMessage[] = [];
-  /** The sequence of the newest message appended, once one is. */
-  appendedThrough: number | undefined;
-
-  constructor(
-    private readonly connection: DuckDBConnection,
-    private readonly raw: TableRef,
-  ) {}
-
-  /** Queues a batch; appends what is queued once it is large enough. */
-  async add(batch: readonly StreamMessage[]): Promise<void> {
-    for (const message of batch) this.pending.push(message);
-    if (this.pending.length >= STAGE_ROWS) await this.flush();
-  }
-
-  /** Appends every queued message. */
-  async flush(): Promise<void> {
-    if (this.pending.length === 0) return;
-    const batch = this.pending;
-    this.pending = [];
-    await appendColumns(this.connection, this.raw, messageColumns(batch));
-    this.appendedThrough = batch.at(-1)!.sequence;
-  }
-}
-
-/** SQL creating a raw message table (the columns of `messageColumns`). */
-export const rawTableSql = (table: TableRef): string =>
-  `CREATE OR REPLACE ${table.catalog === 'temp' ? 'TEMP ' : ''}TABLE ${relationOf(table)} (subject VARCHAR, sequence BIGINT, "timestamp" TIMESTAMPTZ, "partition" INTEGER, payload VARCHAR, ok BOOLEAN)`;
-
-/** SQL true when `payload` is a JSON object: valid JSON whose first character past whitespace opens an object (one parse). */
-const IS_JSON_OBJECT = `coalesce(json_valid(payload) AND starts_with(ltrim(payload, ' ' || chr(9) || chr(10) || chr(13)), '{'), false)`;
-
-/** Marks which appended messages are JSON objects (the rest are malformed, counted and kept apart). */
-export const markValidSql = (table: TableRef): string => `UPDATE ${relationOf(table)} SET ok = ${IS_JSON_OBJECT} WHERE ok IS NULL`;
 
 /** A payload field's column name in the table: an envelope name taken by a field gets `data_` before it. */
 const fieldColumn = (field: string): string => (ENVELOPE.some((e) => e.name === field.toLowerCase()) ? `data_${field}` : field);
@@ -204,7 +149,6 @@ export class StreamTable {
     }
     await stager.flush();
     this.loaded = stager.appendedThrough ?? this.loaded;
-    await connection.run(markValidSql(this.raw));
     const { firstSequence } = await this.source.info();
     if (firstSequence > 0) await connection.run(`DELETE FROM ${relationOf(this.raw)} WHERE sequence < $1`, [firstSequence]);
   }

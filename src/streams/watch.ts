@@ -3,13 +3,14 @@ import { JUPYTER_DISPLAY, type MimeBundle } from '../display/mime.js';
 import { currentOutput } from '../display/output.js';
 import { tableHtml, tableText, type TableData } from '../display/table.js';
 import type { Session } from '../session/session.js';
-import { appendColumns, relationOf, tempTable } from '../sql/column-writer.js';
+import { relationOf, tempTable } from '../sql/column-writer.js';
 import { embeddedDuckDB } from '../sql/duckdb.js';
 import { tempName } from '../sql/identifiers.js';
 import { inferPayloadFields, type PayloadField } from './infer-schema.js';
 import { schemaTimeline, type StreamSchemaChange } from './schema-timeline.js';
 import type { StreamSource } from './stream-source.js';
-import { markValidSql, messageColumns, rawTableSql, type MalformedMessages } from './stream-table.js';
+import { MessageStager, rawTableSql } from './message-stager.js';
+import type { MalformedMessages } from './stream-table.js';
 
 /** How long to watch. */
 export interface WatchOptions {
@@ -121,7 +122,6 @@ export async function watchStream(session: Session, name: string, source: Stream
   let shown = false;
   let lastPaint = 0;
   const report = async (stoppedBy: string) => {
-    await connection.run(markValidSql(raw));
     const timeline = await schemaTimeline(connection, rawName);
     const fields = await inferPayloadFields(connection, `SELECT payload FROM ${rawName} WHERE ok`);
     const malformedCount = Number((await connection.runAndReadAll(`SELECT count(*) FROM ${rawName} WHERE NOT ok`)).getRows()[0][0]);
@@ -142,8 +142,11 @@ export async function watchStream(session: Session, name: string, source: Stream
     await connection.run(rawTableSql(raw));
     const after = options.fromStart ? 0 : (await source.info()).lastSequence;
     await paint(undefined);
+    const stager = new MessageStager(connection, raw);
     for await (const batch of source.read({ after, follow: true, maxMessages: options.maxMessages, idleSeconds: options.untilIdle, signal: abort.signal })) {
-      await appendColumns(connection, raw, messageColumns(batch));
+      // Each batch is appended as it comes: the display shows what has arrived.
+      await stager.add(batch);
+      await stager.flush();
       messages += batch.length;
       last = batch.at(-1)!.sequence;
       if (Date.now() - lastPaint >= REPAINT_MS) await paint(undefined);
