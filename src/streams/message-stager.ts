@@ -127,6 +127,7 @@ export class MessageStager {
 
   private writeLine(message: StreamMessage): void {
     const head = `${message.sequence}\x1f${message.timestamp.getTime()}\x1f${message.partition}\x1f${message.subject}\x1f`;
+    // A UTF-16 unit of the subject is at most 3 bytes of UTF-8.
     this.reserve(3 * head.length + message.data.length + 1);
     this.used += this.buffer.write(head, this.used);
     this.buffer.set(message.data, this.used);
@@ -148,7 +149,7 @@ function stage(file: string, bytes: Uint8Array): void {
     writeFileSync(file, bytes);
   } catch (error) {
     if (/ENOSPC|EDQUOT/.test(String((error as Error)?.message))) {
-      throw new DataKernelError(`The temporary folder is full: cannot stage messages in ${tmpdir()}`, 'Messages not yet stored are read again next time. Free space there, or point TMPDIR at a folder with room, and run it again.', { cause: error });
+      throw new DataKernelError(`The temporary folder is full: cannot stage messages in ${tmpdir()}`, 'Free space there, or point TMPDIR at a folder with room, and run it again.', { cause: error });
     }
     throw error;
   }

@@ -10,7 +10,7 @@ import { payloadFit } from './payload-fit.js';
 import { MessageStager, rawTableSql } from './message-stager.js';
 import { locateChanges } from './locate-changes.js';
 import { schemaTimeline, type StreamSchemaTimeline } from './schema-timeline.js';
-import type { StreamMessage, StreamSource } from './stream-source.js';
+import type { StreamSource } from './stream-source.js';
 
 /** The columns every stream table starts with, before the fields of its messages. */
 export const ENVELOPE: ReadonlyArray<{ name: string; type: string }> = [
