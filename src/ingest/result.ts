@@ -19,7 +19,7 @@ export interface IngestSummary {
   changes?: ChangeCounts;
   /** Source against the existing destination, when there was one. */
   diff?: SchemaDiff;
-  /** Stream loads: messages that were not JSON objects, kept apart in `file` (never dropped silently). */
+  /** Stream loads: malformed messages (see MalformedMessages), kept apart in `file` (never dropped silently). */
   rejected?: { count: number; sample: Array<{ sequence: number; payload: string }>; file?: string };
   seconds: number;
 }

@@ -84,7 +84,7 @@ async function committedPosition(session: Session, key: string, destination: Par
  * (up to `flushMessages`) is schema-checked against what is there, written under a temporary name and moved into
  * place with its sequence range in its name, and only then is the position recorded in the catalog. A load
  * killed at any point leaves nothing half-written; the next one removes parts past the recorded position and
- * reads from it. Messages that are not JSON objects go to INTO.rejects/ (counted in the result).
+ * reads from it. Malformed messages (see MalformedMessages) go to INTO.rejects/ (counted in the result).
  */
 export async function ingestStream(session: Session, connector: StreamConnector, options: StreamIngestOptions): Promise<IngestResult> {
   const started = Date.now();

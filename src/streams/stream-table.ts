@@ -9,6 +9,7 @@ import { inferPayloadFields, jsonPath, parseJsonRows, withNullability, type Payl
 import { payloadFit } from './payload-fit.js';
 import { MessageStager, rawTableSql } from './message-stager.js';
 import { locateChanges } from './locate-changes.js';
+import { withRepeatedKeysRejected } from './repeated-keys.js';
 import { schemaTimeline, type StreamSchemaTimeline } from './schema-timeline.js';
 import type { StreamSource } from './stream-source.js';
 
@@ -19,7 +20,7 @@ export const ENVELOPE: ReadonlyArray<{ name: string; type: string }> = [
   { name: 'timestamp', type: 'TIMESTAMP WITH TIME ZONE' },
 ];
 
-/** Messages that are not JSON objects: how many, and a few of them. */
+/** Messages that are not JSON objects, or have a key given twice (see withRepeatedKeysRejected): how many, and a few of them. */
 export interface MalformedMessages {
   count: number;
   /** Up to 5 of them, newest last, with the first 200 characters of each payload. */
@@ -39,7 +40,7 @@ const SAMPLE_ROWS = 20_480;
  * the messages), in sequence order, typed as DuckDB's JSON reader types them over all of them. Returns the fields.
  */
 export async function buildTypedTable(connection: DuckDBConnection, raw: TableRef, target: TableRef): Promise<PayloadField[]> {
-  return (await buildTypedFromSample(connection, raw, target)) ?? (await buildTypedInFull(connection, raw, target));
+  return withRepeatedKeysRejected(connection, raw, async () => (await buildTypedFromSample(connection, raw, target)) ?? (await buildTypedInFull(connection, raw, target)));
 }
 
 /** buildTypedTable by the JSON reader over every valid payload, each parsed once. */
@@ -107,7 +108,7 @@ export function streamColumns(fields: readonly PayloadField[]): ColumnSchema[] {
 /**
  * The messages of a stream kept in the embedded DuckDB: a raw table (subject, sequence, timestamp, payload)
  * topped up with only the messages past the last one read, and the typed table NAME built from it for SQL.
- * Messages that are not JSON objects stay in the raw table, counted, never in the typed one.
+ * Malformed messages (see MalformedMessages) stay in the raw table, counted, never in the typed one.
  */
 export class StreamTable {
   readonly raw: TableRef;
@@ -157,7 +158,7 @@ export class StreamTable {
   async fields(sample?: number): Promise<PayloadField[]> {
     const connection = await this.connection();
     const limit = sample === undefined ? '' : ` ORDER BY sequence DESC LIMIT ${Math.max(1, Math.floor(sample))}`;
-    return inferPayloadFields(connection, `SELECT payload FROM ${relationOf(this.raw)} WHERE ok${limit}`);
+    return withRepeatedKeysRejected(connection, this.raw, () => inferPayloadFields(connection, `SELECT payload FROM ${relationOf(this.raw)} WHERE ok${limit}`));
   }
 
   /** Refreshes and (re)builds the typed table `target` over every retained message; returns its row count. */
@@ -188,7 +189,7 @@ export class StreamTable {
     return reader.getRows().length > 0;
   }
 
-  /** Messages that are not JSON objects, among those read. */
+  /** Malformed messages among those read (a key given twice is found by typing them: build or fields). */
   async malformed(): Promise<MalformedMessages> {
     const connection = await this.connection();
     const raw = relationOf(this.raw);

@@ -7,6 +7,7 @@ import { relationOf, tempTable } from '../sql/column-writer.js';
 import { embeddedDuckDB } from '../sql/duckdb.js';
 import { tempName } from '../sql/identifiers.js';
 import { inferPayloadFields, type PayloadField } from './infer-schema.js';
+import { withRepeatedKeysRejected } from './repeated-keys.js';
 import { schemaTimeline, type StreamSchemaChange } from './schema-timeline.js';
 import type { StreamSource } from './stream-source.js';
 import { MessageStager, rawTableSql } from './message-stager.js';
@@ -75,7 +76,7 @@ export class WatchReport {
     }
     if (this.malformed.count) {
       tables.push({
-        caption: `Malformed messages: ${this.malformed.count.toLocaleString('en-US')} (not JSON objects; the newest shown)`,
+        caption: `Malformed messages: ${this.malformed.count.toLocaleString('en-US')} (not JSON objects, or a key given twice; the newest shown)`,
         columns: [{ name: 'sequence' }, { name: 'subject' }, { name: 'payload' }],
         rows: this.malformed.sample.map((m) => [m.sequence, m.subject, m.payload]),
       });
@@ -122,8 +123,9 @@ export async function watchStream(session: Session, name: string, source: Stream
   let shown = false;
   let lastPaint = 0;
   const report = async (stoppedBy: string) => {
+    // Typing first: it can find messages malformed that the timeline must then leave out.
+    const fields = await withRepeatedKeysRejected(connection, raw, () => inferPayloadFields(connection, `SELECT payload FROM ${rawName} WHERE ok`));
     const timeline = await schemaTimeline(connection, rawName);
-    const fields = await inferPayloadFields(connection, `SELECT payload FROM ${rawName} WHERE ok`);
     const malformedCount = Number((await connection.runAndReadAll(`SELECT count(*) FROM ${rawName} WHERE NOT ok`)).getRows()[0][0]);
     const sample = (await connection.runAndReadAll(`SELECT sequence, subject, left(payload, 200) AS payload FROM ${rawName} WHERE NOT ok ORDER BY sequence DESC LIMIT 5`))
       .getRowObjectsJS()

@@ -109,6 +109,28 @@ describe('typing a part from a sample of its messages', () => {
     });
   }
 
+  // The JSON reader stops at an object with a key given twice; json_valid lets it through.
+  for (const [where, size] of [['a part typed from a sample', PART], ['a small part', 2_000]] as const) {
+    it(`takes messages with a key given twice for malformed, in ${where}`, async () => {
+      const payloads = Array.from({ length: size }, (_, i) => JSON.stringify(order(i + 1)));
+      const twice = [size - 900, size - 10];
+      payloads[twice[0]] = payloads[twice[0]].replace('"region":', '"region":"xx","region":');
+      payloads[twice[1]] = payloads[twice[1]].replace('"qty":', '"qty":1,"qty":');
+      await stage(payloads);
+      const built = tempTable('fit_built');
+      const fields = await buildTypedTable(connection, raw, built);
+      const notOk = (await connection.runAndReadAll(`SELECT sequence FROM ${relationOf(raw)} WHERE NOT ok ORDER BY sequence`)).getRowsJS();
+      expect(notOk).toEqual(twice.map((i) => [BigInt(i + 1)]));
+      // The rest typed as they would be without those two.
+      const typedRows = await rowsOf(relationOf(built));
+      await stage(payloads.filter((_, i) => !twice.includes(i)));
+      const inFull = tempTable('fit_full');
+      expect(fields).toEqual(await buildTypedInFull(connection, raw, inFull));
+      expect(typedRows.length).toBe(size - 2);
+      expect(typedRows.map((r) => r.slice(3))).toEqual((await rowsOf(relationOf(inFull))).map((r) => r.slice(3)));
+    });
+  }
+
   it('types a small part in full', async () => {
     await stage(Array.from({ length: 2000 }, (_, i) => JSON.stringify(order(i + 1))));
     expect(await buildTypedFromSample(connection, raw, tempTable('fit_sampled'))).toBeUndefined();

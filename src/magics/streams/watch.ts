@@ -16,8 +16,9 @@ export default defineMagic({
     '`%watch NAME` follows the stream connection NAME (%connect NAME nats://... --stream S) from its newest message',
     'on, in one display updated in place: messages and rate, the schema inferred from what arrived, each field that',
     'appears or changes flagged at the message where it did (compatible or breaking, the rules of %schema diff), and',
-    'malformed messages (not JSON objects) counted and sampled. It runs until interrupted, or for CI until',
-    '--max-messages N or --until-idle SECONDS without a message; the result is the report (.changes, .malformed).',
+    'malformed messages (not JSON objects, or with a key given twice) counted and sampled. It runs until interrupted,',
+    'or for CI until --max-messages N or --until-idle SECONDS without a message; the result is the report (.changes,',
+    '.malformed).',
   ].join('\n'),
   args: {
     positionals: [{ name: 'stream', description: 'a stream connection name' }],
