@@ -52,12 +52,7 @@ export function payloadFit(fields: readonly PayloadField[]): PayloadFit | undefi
   const objects: Array<{ path: string; keys: string[] }> = [];
   const elementProbes: string[] = [];
   const signs: Array<{ negative: string; positive: string }> = [];
-  const kindOf = new Map<string, string>();
-  const kindAt = (path: string): string => {
-    const kind = `t[${paths.push(path)}]`;
-    kindOf.set(path, kind);
-    return kind;
-  };
+  const kindAt = (path: string): string => `t[${paths.push(path)}]`;
   const walk = (type: ParsedType, path: string, value: string): boolean => {
     if (type.base === 'STRUCT' && type.fields?.length) {
       objects.push({ path, keys: type.fields.map((f) => f.name) });
@@ -87,7 +82,8 @@ export function payloadFit(fields: readonly PayloadField[]): PayloadFit | undefi
   if (!walk(root, '$', 'j')) return undefined;
   const probes = [`json_type(payload, ${list(paths)}) AS t`, `json_keys(payload, ${list(objects.map((o) => o.path))}) AS k`, ...elementProbes];
   // No key outside the fields: as many keys as fields present (a duplicate key counts too, and misfits).
-  const keyChecks = objects.map((o, i) => `coalesce(len(k[${i + 1}]) = ${o.keys.map((key) => `(${kindOf.get(member(o.path, key))} IS NOT NULL)::INTEGER`).join(' + ')}, true)`);
+  const present = (path: string) => `(t[${paths.indexOf(path) + 1}] IS NOT NULL)::INTEGER`;
+  const keyChecks = objects.map((o, i) => `coalesce(len(k[${i + 1}]) = ${o.keys.map((key) => present(member(o.path, key))).join(' + ')}, true)`);
   return {
     structure: quoteLiteral(JSON.stringify(formatType(root))),
     probes: probes.join(', '),

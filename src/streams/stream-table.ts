@@ -43,6 +43,15 @@ export async function buildTypedTable(connection: DuckDBConnection, raw: TableRe
   return withRepeatedKeysRejected(connection, raw, async () => (await buildTypedFromSample(connection, raw, target)) ?? (await buildTypedInFull(connection, raw, target)));
 }
 
+/**
+ * The fields of the valid messages of `raw` (of its newest `sample` when given), as inferPayloadFields infers
+ * them; messages with a key given twice are found malformed on the way (see withRepeatedKeysRejected).
+ */
+export async function validMessageFields(connection: DuckDBConnection, raw: TableRef, sample?: number): Promise<PayloadField[]> {
+  const limit = sample === undefined ? '' : ` ORDER BY sequence DESC LIMIT ${Math.max(1, Math.floor(sample))}`;
+  return withRepeatedKeysRejected(connection, raw, () => inferPayloadFields(connection, `SELECT payload FROM ${relationOf(raw)} WHERE ok${limit}`));
+}
+
 /** buildTypedTable by the JSON reader over every valid payload, each parsed once. */
 export async function buildTypedInFull(connection: DuckDBConnection, raw: TableRef, target: TableRef): Promise<PayloadField[]> {
   const parsed = tempTable(tempName('stream_parsed'));
@@ -157,8 +166,7 @@ export class StreamTable {
   /** The fields of the newest `sample` valid messages (all when undefined). */
   async fields(sample?: number): Promise<PayloadField[]> {
     const connection = await this.connection();
-    const limit = sample === undefined ? '' : ` ORDER BY sequence DESC LIMIT ${Math.max(1, Math.floor(sample))}`;
-    return withRepeatedKeysRejected(connection, this.raw, () => inferPayloadFields(connection, `SELECT payload FROM ${relationOf(this.raw)} WHERE ok${limit}`));
+    return validMessageFields(connection, this.raw, sample);
   }
 
   /** Refreshes and (re)builds the typed table `target` over every retained message; returns its row count. */

@@ -6,12 +6,11 @@ import type { Session } from '../session/session.js';
 import { relationOf, tempTable } from '../sql/column-writer.js';
 import { embeddedDuckDB } from '../sql/duckdb.js';
 import { tempName } from '../sql/identifiers.js';
-import { inferPayloadFields, type PayloadField } from './infer-schema.js';
-import { withRepeatedKeysRejected } from './repeated-keys.js';
+import type { PayloadField } from './infer-schema.js';
 import { schemaTimeline, type StreamSchemaChange } from './schema-timeline.js';
 import type { StreamSource } from './stream-source.js';
 import { MessageStager, rawTableSql } from './message-stager.js';
-import type { MalformedMessages } from './stream-table.js';
+import { validMessageFields, type MalformedMessages } from './stream-table.js';
 
 /** How long to watch. */
 export interface WatchOptions {
@@ -124,7 +123,7 @@ export async function watchStream(session: Session, name: string, source: Stream
   let lastPaint = 0;
   const report = async (stoppedBy: string) => {
     // Typing first: it can find messages malformed that the timeline must then leave out.
-    const fields = await withRepeatedKeysRejected(connection, raw, () => inferPayloadFields(connection, `SELECT payload FROM ${rawName} WHERE ok`));
+    const fields = await validMessageFields(connection, raw);
     const timeline = await schemaTimeline(connection, rawName);
     const malformedCount = Number((await connection.runAndReadAll(`SELECT count(*) FROM ${rawName} WHERE NOT ok`)).getRows()[0][0]);
     const sample = (await connection.runAndReadAll(`SELECT sequence, subject, left(payload, 200) AS payload FROM ${rawName} WHERE NOT ok ORDER BY sequence DESC LIMIT 5`))
